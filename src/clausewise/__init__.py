@@ -1,0 +1,1 @@
+"""clausewise: privacy policies as code."""

@@ -1,0 +1,114 @@
+"""One exception family for everything a user can get wrong, formatted in one place.
+
+A `Diagnostic` is one finding: a stable code, a message (lowercase, user input in
+backticks), the span it points at and an optional help line ("did you mean ...").
+`ClausewiseError` carries a non-empty, position-sorted tuple of them and the source
+texts needed to print each with its line and a caret, as `path:line:col: message`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .model import Span
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    span: Span | None = None
+    help: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int]:
+        if self.span is None:
+            return ("", 0, 0)
+        return (self.span.file, self.span.line, self.span.column)
+
+
+@dataclass
+class ClausewiseError(Exception):
+    """A user-facing error: bad policy, bad action, bad template, bad usage."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.diagnostics = tuple(sorted(self.diagnostics, key=Diagnostic.sort_key))
+        super().__init__(self.format())
+
+    @classmethod
+    def single(cls, code: str, message: str, span: Span | None = None, help: str | None = None,
+               source: str | None = None) -> ClausewiseError:
+        sources = {span.file: source} if span is not None and source is not None else {}
+        return cls((Diagnostic(code, message, span, help),), sources)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(d.code for d in self.diagnostics)
+
+    def format(self) -> str:
+        return "\n".join(format_diagnostic(d, self.sources) for d in self.diagnostics)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class PolicyError(ClausewiseError):
+    """The policy source is malformed or inconsistent."""
+
+
+class ActionError(ClausewiseError):
+    """A proposed action is malformed or names unknown terms."""
+
+
+class TemplateError(ClausewiseError):
+    """A renderer template failed to compile or to render."""
+
+
+class UsageError(ClausewiseError):
+    """The command line was used wrongly (a missing file, a bad git ref, ...)."""
+
+
+def format_diagnostic(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
+    """`path:line:col: error[code]: message`, then the source line and a caret."""
+    span = diagnostic.span
+    where = f"{span}: " if span is not None else ""
+    lines = [f"{where}error[{diagnostic.code}]: {diagnostic.message}"]
+    if span is not None:
+        text = sources.get(span.file)
+        if text is not None:
+            source_lines = text.splitlines()
+            if 1 <= span.line <= len(source_lines):
+                line = source_lines[span.line - 1].expandtabs(1)
+                if len(line) > 200:  # keep minified or generated input readable
+                    start = max(0, span.column - 80)
+                    line = line[start:start + 160]
+                    column = span.column - start
+                else:
+                    column = span.column
+                width = 1
+                if span.end_line == span.line and span.end_column > span.column:
+                    width = min(span.end_column - span.column, max(1, len(line) - column + 1))
+                gutter = " " * len(str(span.line))
+                lines.append(f"{gutter} |")
+                lines.append(f"{span.line} | {line}")
+                lines.append(f"{gutter} | {' ' * (column - 1)}{'^' * width}")
+    if diagnostic.help:
+        lines.append(f"  = help: {diagnostic.help}")
+    return "\n".join(lines)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str | None:
+    """A "did you mean `x`?" line for the known name closest to `name`, if any is close."""
+    candidates = list(known)
+    matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if not matches:
+        # a key's last segment is often what was misspelt: `user.contact.emial`
+        tail = name.rsplit(".", 1)[-1]
+        by_tail = {c.rsplit(".", 1)[-1]: c for c in candidates}
+        tails = difflib.get_close_matches(tail, list(by_tail), n=1, cutoff=0.75)
+        matches = [by_tail[t] for t in tails]
+    return f"did you mean `{matches[0]}`?" if matches else None

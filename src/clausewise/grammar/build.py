@@ -1,0 +1,384 @@
+"""Parse tree -> model: a Lark `Transformer` that builds frozen model nodes with spans.
+
+Field-level structure (which fields a clause kind accepts, a field given twice)
+is checked here, where the tokens still know their positions; findings are
+collected, not raised, so one run reports every problem of a file.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from lark import Token, Transformer, v_args
+from lark.tree import Meta
+
+from .. import model as m
+from ..errors import Diagnostic
+
+# Clause field name (as the transformer names it) -> model attribute.
+_FIELD_ATTR = {
+    "subjects": "subjects", "recipients": "recipients", "purposes": "purposes",
+    "events": "events", "channels": "channels", "rights": "rights", "about": "recipients",
+    "methods": "methods", "choice": "choice", "timing": "timing", "means": "means",
+}
+_VOCAB_OF_ATTR = {
+    "subjects": m.Vocab.subject, "recipients": m.Vocab.recipient, "purposes": m.Vocab.purpose,
+    "events": m.Vocab.event, "channels": m.Vocab.channel, "rights": m.Vocab.right,
+}
+# Fields that may be given more than once (their values accumulate).
+_REPEATABLE = {"must", "state"}
+# Which syntax spells each field, for messages.
+_SPELLING = {
+    "data": "the data verb", "never": "never", "subjects": "of/from/notify",
+    "recipients": "with/to", "purposes": "for", "events": "on", "channels": "via",
+    "rights": "grants", "about": "about", "methods": "method", "when": "if",
+    "unless": "unless", "choice": "consent", "required": "required", "optional": "optional",
+    "timing": "before/after/within", "period": "for N days/until/indefinitely",
+    "state": "in transit/at rest", "means": "using", "must": "must", "text": "text",
+}
+
+
+class _Field:
+    """One parsed clause field, before it is checked against the clause kind."""
+
+    __slots__ = ("name", "value", "span", "keyword")
+
+    def __init__(self, name: str, value: Any, span: m.Span, keyword: str) -> None:
+        self.name, self.value, self.span, self.keyword = name, value, span, keyword
+
+
+def unquote(token: Token) -> str:
+    body = token[1:-1]
+    if "\\" not in body:
+        return body
+    out, chars = [], iter(body)
+    for ch in chars:
+        if ch == "\\":
+            nxt = next(chars, "")
+            out.append({"n": "\n", "t": "\t"}.get(nxt, nxt))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@v_args(meta=True)
+class ModelBuilder(Transformer):
+    """Builds a `Document`; collects structural findings in `self.diagnostics`."""
+
+    def __init__(self, path: str, comments: list[Token]) -> None:
+        super().__init__()
+        self.path = path
+        self.comments = comments
+        self.diagnostics: list[Diagnostic] = []
+        self.references: list[m.Reference] = []
+
+    # ---------------------------------------------------------------- helpers
+    def span(self, meta: Meta | Token) -> m.Span:
+        return m.Span(file=self.path, line=meta.line, column=meta.column,
+                      end_line=meta.end_line, end_column=meta.end_column)
+
+    def error(self, code: str, message: str, where: Meta | Token | m.Span,
+              help: str | None = None) -> None:
+        span = where if isinstance(where, m.Span) else self.span(where)
+        self.diagnostics.append(Diagnostic(code, message, span, help))
+
+    def refs(self, vocab: m.Vocab, tokens: tuple[Token, ...] | list[Token]) -> tuple[str, ...]:
+        """Record where each term is named and return the plain keys."""
+        for token in tokens:
+            self.references.append(m.Reference(vocab=vocab, key=str(token),
+                                               span=self.span(token)))
+        return tuple(str(t) for t in tokens)
+
+    # ----------------------------------------------------------------- leaves
+    def string(self, meta: Meta, tokens: list[Token]) -> str:
+        return "".join(unquote(t) for t in tokens)
+
+    def term_list(self, meta: Meta, tokens: list[Token]) -> tuple[Token, ...]:
+        return tuple(tokens)
+
+    def verb_list(self, meta: Meta, tokens: list[Token]) -> tuple[Token, ...]:
+        return tuple(tokens)
+
+    # ------------------------------------------------------------- conditions
+    def fact_is_true(self, meta: Meta, children: list[Token]) -> m.FactIsTrue:
+        return m.FactIsTrue(fact=str(children[0]), span=self.span(meta))
+
+    def comparison(self, meta: Meta, children: list[Any]) -> m.Comparison:
+        fact, op, value = children
+        return m.Comparison(fact=str(fact), op=str(op), value=value, span=self.span(meta))
+
+    def int_value(self, meta: Meta, children: list[Token]) -> int:
+        return int(children[0])
+
+    def true_value(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def false_value(self, meta: Meta, children: list[Any]) -> bool:
+        return False
+
+    def negation(self, meta: Meta, children: list[Any]) -> m.Not:
+        return m.Not(operand=children[0], span=self.span(meta))
+
+    def and_cond(self, meta: Meta, children: list[Any]) -> m.All:
+        return m.All(operands=tuple(children), span=self.span(meta))
+
+    def or_cond(self, meta: Meta, children: list[Any]) -> m.Any_:
+        return m.Any_(operands=tuple(children), span=self.span(meta))
+
+    # ------------------------------------------------------------ obligations
+    def before(self, meta: Meta, children: list[Any]) -> m.Timing:
+        return m.Timing(when="before", span=self.span(meta))
+
+    def after(self, meta: Meta, children: list[Any]) -> m.Timing:
+        return m.Timing(when="after", span=self.span(meta))
+
+    def within(self, meta: Meta, children: list[Token]) -> m.Timing:
+        return m.Timing(when="within", days=int(children[0]), span=self.span(meta))
+
+    def in_transit(self, meta: Meta, children: list[Any]) -> m.State:
+        return m.State.in_transit
+
+    def at_rest(self, meta: Meta, children: list[Any]) -> m.State:
+        return m.State.at_rest
+
+    def ob_encrypt(self, meta: Meta, children: list[Any]) -> m.EncryptDuty:
+        return m.EncryptDuty(state=children[0], span=self.span(meta))
+
+    def ob_notify(self, meta: Meta, children: list[Any]) -> m.NotifyDuty:
+        timing, channels = children
+        return m.NotifyDuty(timing=timing, channels=self.refs(m.Vocab.channel, channels),
+                            span=self.span(meta))
+
+    def ob_offer(self, meta: Meta, children: list[Any]) -> m.OfferDuty:
+        right, channels = children
+        return m.OfferDuty(right=self.refs(m.Vocab.right, [right])[0],
+                           channels=self.refs(m.Vocab.channel, channels),
+                           span=self.span(meta))
+
+    def ob_duty(self, meta: Meta, children: list[str]) -> m.FreeDuty:
+        return m.FreeDuty(text=children[0], span=self.span(meta))
+
+    # ----------------------------------------------------------------- fields
+    def _field(name: str, convert: Any = None):  # type: ignore[misc]  # noqa: N805
+        def method(self: ModelBuilder, meta: Meta, children: list[Any]) -> _Field:
+            value = convert(children) if convert else (children[0] if children else True)
+            keyword = _SPELLING.get(name, name)
+            return _Field(name, value, self.span(meta), keyword)
+        return method
+
+    subjects = _field("subjects")
+    recipients = _field("recipients")
+    purposes = _field("purposes")
+    events = _field("events")
+    channels = _field("channels")
+    rights = _field("rights")
+    about = _field("about")
+    methods = _field("methods", lambda c: tuple(m.Method(str(t)) for t in c))
+    when = _field("when")
+    unless = _field("unless")
+    choice = _field("choice", lambda c: m.Choice(str(c[0])))
+    required = _field("required")
+    optional = _field("optional")
+    timing = _field("timing")
+    period_days = _field("period", lambda c: ("days", int(c[0])))
+    period_until = _field("period", lambda c: ("until", c[0]))
+    period_forever = _field("period", lambda c: ("forever", None))
+    state = _field("state")
+    means = _field("means")
+    must = _field("must")
+    text = _field("text")
+    data = _field("data", lambda c: (c[0], c[1]))
+    never = _field("never", lambda c: (c[0], c[1]))
+    del _field
+
+    # ---------------------------------------------------------------- clauses
+    def clause(self, meta: Meta, children: list[Any]) -> m.Clause | None:
+        kind_token, id_token, *fields = children
+        cls = m.CLAUSE_KINDS[str(kind_token)]
+        values: dict[str, Any] = {"id": str(id_token), "span": self.span(meta)}
+        seen: dict[str, _Field] = {}
+        for f in fields:
+            if f.name in seen and f.name not in _REPEATABLE:
+                self.error("duplicate-field", f"`{f.keyword}` is given twice in clause "
+                           f"`{id_token}`", f.span, f"first given at line {seen[f.name].span.line}")
+                continue
+            seen.setdefault(f.name, f)
+            self._apply_field(cls, f, values)
+        if cls is m.Prohibition and "actions" not in values:
+            self.error("missing-field", f"prohibition `{id_token}` says nothing it prohibits",
+                       self.span(meta), "add a line such as `never share user.health_and_medical`")
+        if issubclass(cls, (m.Permission, m.Security)) and cls not in (m.Notification, m.Right) \
+                and "data" not in values:
+            verbs = " or ".join(f"`{v}`" for v in cls.data_verbs)
+            self.error("missing-field", f"{cls.kind} clause `{id_token}` names no data",
+                       self.span(meta), f"add a {verbs} line listing data categories")
+        try:
+            return cls(**values)
+        except Exception as exc:  # pydantic refuses a combination the checks above missed
+            self.error("invalid-clause", f"clause `{id_token}` is invalid: {exc}", meta)
+            return None
+
+    def _apply_field(self, cls: type[m.Clause], f: _Field, values: dict[str, Any]) -> None:
+        allowed = cls.model_fields
+        name, value = f.name, f.value
+
+        def refuse(what: str) -> None:
+            self.error("field-not-allowed", f"{what} is not allowed in a {cls.kind} clause",
+                       f.span, _allowed_help(cls))
+
+        if name == "data":
+            verb, terms = value
+            if str(verb) not in cls.data_verbs:
+                if not cls.data_verbs:
+                    refuse(f"`{verb}`")
+                else:
+                    want = " or ".join(f"`{v}`" for v in cls.data_verbs)
+                    self.error("wrong-verb", f"a {cls.kind} clause lists its data with {want}, "
+                               f"not `{verb}`", verb, f"write `{cls.data_verbs[0]} ...`")
+                return
+            if cls is m.Security:
+                values["measure"] = str(verb)
+            values["data"] = self.refs(m.Vocab.category, terms)
+        elif name == "never":
+            if cls is not m.Prohibition:
+                return refuse("`never`")
+            verbs, terms = value
+            values["actions"] = tuple(m.ACTION_OF_VERB[str(v)] for v in verbs)
+            values["data"] = self.refs(m.Vocab.category, terms)
+        elif name in ("when", "unless"):
+            if "condition" not in allowed:
+                return refuse(f"`{f.keyword}`")
+            cond = value if name == "when" else m.Not(operand=value, span=value.span)
+            if "condition" in values:  # `if A unless B` means A and not B
+                cond = m.All(operands=(values["condition"], cond), span=f.span)
+            values["condition"] = cond
+        elif name in ("required", "optional"):
+            if "required" not in allowed:
+                return refuse(f"`{name}`")
+            if "required" in values:
+                self.error("duplicate-field", "a clause is either `required` or `optional`, "
+                           "not both", f.span)
+            values["required"] = name == "required"
+        elif name == "period":
+            if "period" not in allowed:
+                return refuse("a retention period")
+            how, amount = value
+            values["period"] = m.Period(
+                days=amount if how == "days" else None,
+                until=self.refs(m.Vocab.event, [amount])[0] if how == "until" else None,
+                span=f.span)
+        elif name == "state":
+            if "states" not in allowed:
+                return refuse("`in transit`/`at rest`")
+            if value in values.get("states", ()):
+                self.error("duplicate-field", f"`{value.value}` is given twice", f.span)
+            values["states"] = values.get("states", ()) + (value,)
+        elif name == "must":
+            if "obligations" not in allowed:
+                return refuse("`must`")
+            values["obligations"] = values.get("obligations", ()) + (value,)
+        elif name == "text":
+            values["text"] = value
+        else:
+            attr = _FIELD_ATTR[name]
+            if attr not in allowed or (name == "about" and cls is not m.Disclaimer) \
+                    or (name == "recipients" and cls is m.Disclaimer):
+                return refuse(f"`{f.keyword}`")
+            vocab = _VOCAB_OF_ATTR.get(attr)
+            values[attr] = self.refs(vocab, value) if vocab else value
+
+    # ------------------------------------------------------------- vocabulary
+    def term_def(self, meta: Meta, children: list[Any]) -> m.TermDef:
+        vocab, key, label, *parent = children
+        vocab = m.Vocab(str(vocab))
+        return m.TermDef(vocab=vocab, key=str(key), label=label,
+                         parent=self.refs(vocab, parent)[0] if parent else None,
+                         span=self.span(meta))
+
+    def fact_def(self, meta: Meta, children: list[Any]) -> m.FactDef:
+        name, type_, label = children
+        return m.FactDef(name=str(name), type=m.FactType(str(type_)), label=label,
+                         span=self.span(meta))
+
+    def include(self, meta: Meta, children: list[str]) -> m.Include:
+        return m.Include(path=children[0], span=self.span(meta))
+
+    # ----------------------------------------------------------------- header
+    def _header_field(name: str, convert: Any = None):  # type: ignore[misc]  # noqa: N805
+        def method(self: ModelBuilder, meta: Meta, children: list[Any]) -> tuple[str, Any, Meta]:
+            return (name, convert(self, meta, children) if convert else children[0], meta)
+        return method
+
+    organization = _header_field("organization")
+    version = _header_field("version")
+    updated = _header_field("updated", lambda s, meta, c: s._date(c[0]))
+    effective = _header_field("effective", lambda s, meta, c: s._date(c[0]))
+    scope = _header_field("scope")
+    contact = _header_field("contacts", lambda s, meta, c: m.Contact(
+        channel=s.refs(m.Vocab.channel, [c[0]])[0], value=c[1], span=s.span(meta)))
+    complaints = _header_field("complaints", lambda s, meta, c: m.Complaints(
+        name=c[0], url=c[1], span=s.span(meta)))
+    certification = _header_field("certifications")
+    header_text = _header_field("texts")
+    del _header_field
+
+    def _date(self, token: Token) -> date | None:
+        try:
+            return date.fromisoformat(str(token))
+        except ValueError:
+            self.error("bad-date", f"`{token}` is not a calendar date", token,
+                       "write dates as YYYY-MM-DD, e.g. 2010-05-25")
+            return None
+
+    def header(self, meta: Meta, children: list[Any]) -> m.Header:
+        name, *fields = children
+        values: dict[str, Any] = {"name": name, "span": self.span(meta)}
+        for field_name, value, fmeta in fields:
+            if field_name in ("contacts", "complaints", "certifications", "texts"):
+                values[field_name] = values.get(field_name, ()) + (value,)
+            elif field_name in values:
+                self.error("duplicate-field", f"`{field_name}` is given twice in the policy "
+                           "header", fmeta)
+            elif value is not None:
+                values[field_name] = value
+        return m.Header(**values)
+
+    # ------------------------------------------------------------------- file
+    def start(self, meta: Meta, items: list[Any]) -> m.Document:
+        buckets: dict[type, list[Any]] = {m.Header: [], m.Include: [], m.TermDef: [],
+                                          m.FactDef: []}
+        clauses: list[m.Clause] = []
+        for item in items:
+            if item is None:
+                continue
+            if isinstance(item, m.Clause):
+                clauses.append(item)
+            else:
+                buckets[type(item)].append(item)
+        headers = buckets[m.Header]
+        for extra in headers[1:]:
+            self.error("duplicate-header", "a policy has one `policy ... end` header",
+                       extra.span, f"the first is at line {headers[0].span.line}")
+        comments = tuple(m.Comment(text=str(t)[1:].strip(), span=self.span(t))
+                         for t in self.comments)
+        return m.Document(path=self.path, header=headers[0] if headers else None,
+                          includes=tuple(buckets[m.Include]), terms=tuple(buckets[m.TermDef]),
+                          facts=tuple(buckets[m.FactDef]), clauses=tuple(clauses),
+                          comments=comments, references=tuple(self.references))
+
+
+def _allowed_help(cls: type[m.Clause]) -> str:
+    fields = [name for name in cls.model_fields if name not in ("span", "id")]
+    spelled = {
+        "data": " / ".join(cls.data_verbs) or None, "actions": "never", "subjects": "of",
+        "recipients": "about" if cls is m.Disclaimer else "with", "purposes": "for",
+        "events": "on", "channels": "via", "rights": "grants", "methods": "method",
+        "condition": "if / unless", "choice": "consent", "required": "required / optional",
+        "timing": "before / after / within", "period": "for N days / until / indefinitely",
+        "states": "in transit / at rest", "means": "using", "obligations": "must", "text": "text",
+        "measure": None,
+    }
+    words = [spelled[f] for f in fields if spelled.get(f)]
+    return f"a {cls.kind} clause takes: " + ", ".join(words)
+

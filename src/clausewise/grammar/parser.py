@@ -1,0 +1,161 @@
+"""Source text -> `Document`: Lark parses, `ModelBuilder` builds, errors get located.
+
+The LALR parser is built once per process from `policy.lark` (Lark caches the
+compiled grammar on disk, so start-up stays cheap). Comments are kept through a
+lexer callback so that a formatter can put them back.
+"""
+
+from __future__ import annotations
+
+import re
+from contextvars import ContextVar
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import VisitError
+
+from .. import model as m
+from ..errors import Diagnostic, PolicyError, did_you_mean
+from .build import ModelBuilder
+
+_comments: ContextVar[list[Token]] = ContextVar("clausewise_comments")
+
+# How the parser's terminal names read in a message.
+_READABLE = {
+    "STRING": "a quoted text", "TERM": "a term such as `user.contact.email`",
+    "CLAUSE_ID": "a clause id such as `share-partners`", "INT": "a whole number",
+    "DATE": "a date (YYYY-MM-DD)", "KIND": "a clause kind (collection, use, sharing, ...)",
+    "VOCAB": "a vocabulary (category, purpose, subject, recipient, event, channel, right)",
+    "FACT_TYPE": "`bool` or `int`", "DATA_VERB": "a data line (collect, use, share, keep, ...)",
+    "ACTION_VERB": "an action (collect, use, share, keep, notify)",
+    "METHOD": "a method (provided, automatic, cookies, third_party)",
+    "CHOICE": "`opt-in`, `opt-out` or `none`", "COMPARATOR": "a comparison (<, <=, ==, ...)",
+    "COMMA": "`,`", "LPAR": "`(`", "RPAR": "`)`", "$END": "the end of the file",
+}
+_TOP_LEVEL = ("policy", "include", "define", "collection", "use", "sharing", "retention",
+              "notification", "prohibition", "security", "right", "disclaimer")
+
+
+def _keep_comment(token: Token) -> Token:
+    bucket = _comments.get(None)
+    if bucket is not None:
+        bucket.append(token)
+    return token
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = resources.files(__package__).joinpath("policy.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
+                lexer_callbacks={"COMMENT": _keep_comment}, cache=True)
+
+
+def parse(text: str, path: str) -> m.Document:
+    """Parse one file. Raises `PolicyError` with every finding, sorted by position."""
+    if not text.strip():
+        raise PolicyError((Diagnostic(
+            "empty-file", "the file is empty: a policy needs at least a header or a clause",
+            m.Span(file=path, line=1, column=1, end_line=1, end_column=1),
+            "start with `policy \"Our privacy policy\" ... end`"),), {path: text})
+    bucket: list[Token] = []
+    token = _comments.set(bucket)
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as exc:
+        raise PolicyError(_syntax_diagnostics(text, path, exc), {path: text}) from None
+    finally:
+        _comments.reset(token)
+    builder = ModelBuilder(path, bucket)
+    try:
+        document = builder.transform(tree)
+    except VisitError as exc:  # a bug in the builder, not in the input: let it show
+        raise exc.orig_exc from exc
+    if builder.diagnostics:
+        raise PolicyError(tuple(builder.diagnostics), {path: text})
+    return document
+
+
+_ITEM_START = re.compile(r"^(?=(?:%s)\b)" % "|".join(_TOP_LEVEL), re.MULTILINE)
+
+
+def _syntax_diagnostics(text: str, path: str, first: UnexpectedInput) -> tuple[Diagnostic, ...]:
+    """Every item's first syntax error, so one run reports several without cascades.
+
+    Items start at a top-level keyword at the start of a line; each is parsed on its
+    own, padded with newlines so that lines and columns stay those of the file.
+    """
+    starts = [match.start() for match in _ITEM_START.finditer(text)]
+    if len(starts) < 2:
+        return (_syntax_diagnostic(first, path, text),)
+    found: list[Diagnostic] = []
+    for begin, end in zip([0] + starts, starts + [len(text)]):
+        chunk = text[begin:end]
+        if not chunk.strip():
+            continue
+        try:
+            _parser().parse("\n" * text.count("\n", 0, begin) + chunk)
+        except UnexpectedInput as exc:
+            found.append(_syntax_diagnostic(exc, path, text))
+    return tuple(found) or (_syntax_diagnostic(first, path, text),)
+
+
+def _syntax_diagnostic(error: UnexpectedInput, path: str, text: str) -> Diagnostic:
+    line, column = error.line, error.column
+    if isinstance(error, UnexpectedCharacters):
+        span = m.Span(file=path, line=line, column=column, end_line=line, end_column=column + 1)
+        return Diagnostic("syntax", f"unexpected character `{error.char}`", span,
+                          "text must be in double quotes; comments start with `#`")
+    if isinstance(error, UnexpectedToken) and error.token.type != "$END":
+        tok = error.token
+        expected = _expected(error.expected)
+        span = m.Span(file=path, line=tok.line, column=tok.column, end_line=tok.end_line or
+                      tok.line, end_column=tok.end_column or tok.column + len(tok))
+        help = did_you_mean(str(tok), _expected_words(error.expected))
+        return Diagnostic("syntax", f"unexpected `{tok}`; expected {expected}", span, help)
+    # the input ended too soon
+    expected_set = getattr(error, "expected", None) or ()
+    body = text.rstrip()
+    pos_line = body.count("\n") + 1
+    pos_col = len(body) - (body.rfind("\n") + 1) + 1
+    span = m.Span(file=path, line=pos_line, column=pos_col, end_line=pos_line,
+                  end_column=pos_col + 1)
+    closing = "END" in expected_set
+    return Diagnostic("unexpected-eof", "the file ends in the middle of a clause or header"
+                      if closing else f"the file ends too soon; expected {_expected(expected_set)}",
+                      span, "close it with `end`" if closing else None)
+
+
+def _expected_words(expected: set[str]) -> list[str]:
+    words = []
+    for name in expected:
+        pattern = _parser().get_terminal(name).pattern
+        if pattern.type == "str":
+            words.append(pattern.value)
+        elif name in ("KIND", "DATA_VERB", "VOCAB", "ACTION_VERB", "METHOD", "CHOICE"):
+            words.extend(_alternatives(pattern.value))
+    return sorted(set(words))
+
+
+def _alternatives(regex: str) -> list[str]:
+    return [w.replace("\\", "") for w in regex.strip("(?:)").split("|") if w.isidentifier()
+            or w.replace("-", "").replace("\\", "").isidentifier()]
+
+
+def _expected(expected: set[str]) -> str:
+    words = _expected_words(expected)
+    keywords = [w for w in words if w.isidentifier() or "-" in w]
+    others = sorted(_READABLE.get(n, n) for n in expected
+                    if _parser().get_terminal(n).pattern.type != "str"
+                    and n not in ("KIND", "DATA_VERB", "VOCAB", "ACTION_VERB", "METHOD", "CHOICE"))
+    if set(_TOP_LEVEL) <= set(keywords):
+        keywords = [w for w in keywords if w not in _TOP_LEVEL]
+        others.insert(0, "a new item (policy, include, define or a clause)")
+    if len(keywords) > 8:
+        shown = ", ".join([f"`{w}`" for w in keywords if w != "end"][:8])
+        others.insert(0, f"a field ({shown}, ...)")
+        keywords = ["end"] if "end" in keywords else []
+    parts = [f"`{w}`" for w in keywords] + others
+    if not parts:
+        return "something else"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]

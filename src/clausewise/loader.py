@@ -1,0 +1,131 @@
+"""Files -> `Policy`: read each file safely, follow includes, merge, then validate.
+
+Reading is where raw input turns hostile: binary files, other encodings, huge
+files, missing includes and include cycles all become located diagnostics here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import model as m
+from .errors import Diagnostic, PolicyError
+from .grammar.parser import parse
+from .validate import validate
+from .vocabulary import Vocabulary, base_vocabulary
+
+#: the largest policy file we read; a policy of 10,000 clauses is about 2 MB
+MAX_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated policy with the vocabulary it speaks and the texts it came from."""
+
+    policy: m.Policy
+    vocabulary: Vocabulary
+    sources: dict[str, str]
+
+
+def read_source(path: str, data: bytes | None = None) -> str:
+    """The text of a policy file, or a `PolicyError` that says what is wrong with it."""
+    start = m.Span(file=path, line=1, column=1, end_line=1, end_column=1)
+    if data is None:
+        try:
+            file = Path(path)
+            if file.is_dir():
+                raise PolicyError((Diagnostic("not-a-file", f"`{path}` is a directory, "
+                                              "not a policy file", start),))
+            if file.stat().st_size > MAX_BYTES:
+                raise _too_large(path, file.stat().st_size, start)
+            data = file.read_bytes()
+        except FileNotFoundError:
+            raise PolicyError((Diagnostic("no-such-file", f"no such file: `{path}`", None),)) \
+                from None
+        except PermissionError:
+            raise PolicyError((Diagnostic("unreadable", f"cannot read `{path}`: permission "
+                                          "denied", None),)) from None
+    if len(data) > MAX_BYTES:
+        raise _too_large(path, len(data), start)
+    if b"\0" in data[:8192]:
+        raise PolicyError((Diagnostic("binary-file", f"`{path}` is a binary file, not a policy",
+                                      start, "policy files are UTF-8 text"),))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        span = m.Span(file=path, line=line, column=column, end_line=line, end_column=column + 1)
+        shown = data[:exc.start].decode("utf-8", "replace") + "?" + \
+            data[exc.end:].decode("utf-8", "replace")
+        raise PolicyError((Diagnostic(
+            "encoding", f"byte 0x{data[exc.start]:02x} is not valid UTF-8", span,
+            "save the file as UTF-8"),), {path: shown}) from None
+    return text.replace("\r\n", "\n")
+
+
+def _too_large(path: str, size: int, span: m.Span) -> PolicyError:
+    return PolicyError((Diagnostic(
+        "file-too-large", f"`{path}` is {size / 1e6:.1f} MB; policy files may be at most "
+        f"{MAX_BYTES // (1024 * 1024)} MB", span, "split it into files joined with `include`"),))
+
+
+def load(path: str | Path, *, reader=read_source) -> Loaded:
+    """Parse `path` and all it includes, merge, validate. Raises `PolicyError`."""
+    root = str(path)
+    sources: dict[str, str] = {}
+    documents: list[m.Document] = []
+    diagnostics: list[Diagnostic] = []
+
+    def visit(file: str, stack: tuple[str, ...], via: m.Include | None) -> None:
+        key = str(Path(file).resolve()) if not file.startswith("<") else file
+        if key in stack:
+            chain = " -> ".join(Path(p).name for p in stack[stack.index(key):] + (key,))
+            diagnostics.append(Diagnostic("include-cycle", f"include cycle: {chain}",
+                                          via.span if via else None,
+                                          "remove one of these includes"))
+            return
+        if any(str(Path(d.path).resolve()) == key for d in documents):
+            return  # included twice along different paths: read once
+        try:
+            text = reader(file)
+        except PolicyError as exc:
+            if via is not None and exc.codes == ("no-such-file",):
+                diagnostics.append(Diagnostic("missing-include", f"included file `{via.path}` "
+                                              "does not exist", via.span,
+                                              f"looked for `{file}`"))
+            else:
+                diagnostics.extend(exc.diagnostics)
+                sources.update(exc.sources)
+            return
+        sources[file] = text
+        try:
+            document = parse(text, file)
+        except PolicyError as exc:
+            diagnostics.extend(exc.diagnostics)
+            return
+        documents.append(document)
+        for include in document.includes:
+            target = str(Path(file).parent / include.path)
+            visit(target, stack + (key,), include)
+
+    visit(root, (), None)
+    if diagnostics:
+        raise PolicyError(tuple(diagnostics), sources)
+    policy = merge(root, documents)
+    vocabulary = base_vocabulary().with_policy(policy.terms, policy.facts)
+    findings = validate(policy, documents, vocabulary)
+    if findings:
+        raise PolicyError(tuple(findings), sources)
+    return Loaded(policy, vocabulary, sources)
+
+
+def merge(root: str, documents: list[m.Document]) -> m.Policy:
+    """One policy from its files; the header is the first one found (validate checks for more)."""
+    header = next((d.header for d in documents if d.header is not None), None)
+    return m.Policy(
+        root=root, header=header, documents=tuple(documents),
+        terms=tuple(t for d in documents for t in d.terms),
+        facts=tuple(f for d in documents for f in d.facts),
+        clauses=tuple(c for d in documents for c in d.clauses))

@@ -1,0 +1,414 @@
+"""The typed rule model: the one source of truth that every stage reads.
+
+The parser builds it; the engine, renderers and diff only read it. Nodes are
+frozen pydantic models holding tuples, and each carries the `Span` it came from.
+Spans stay out of equality and hashing, so two policies that differ only in
+layout or location compare equal (the diff and the formatter rely on this).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Any, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Span(BaseModel):
+    """Where a node stands in its source file (1-based lines and columns)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class Node(BaseModel):
+    """Base of every model node: frozen, and compared without its span."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    span: Span | None = Field(default=None, repr=False)
+
+    def _semantic_key(self) -> tuple[Any, ...]:
+        return (type(self),) + tuple(
+            getattr(self, name) for name in type(self).model_fields if name != "span"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Node):
+            return NotImplemented
+        return self._semantic_key() == other._semantic_key()
+
+    def __hash__(self) -> int:
+        return hash(self._semantic_key())
+
+
+# ------------------------------------------------------------------ vocabulary
+
+
+class Vocab(str, Enum):
+    """The vocabularies a term can belong to."""
+
+    category = "category"
+    purpose = "purpose"
+    subject = "subject"
+    recipient = "recipient"
+    event = "event"
+    channel = "channel"
+    right = "right"
+
+
+class FactType(str, Enum):
+    bool = "bool"
+    int = "int"
+
+
+class TermDef(Node):
+    """A vocabulary term declared by a policy (or by the built-in defaults)."""
+
+    vocab: Vocab
+    key: str
+    label: str
+    parent: str | None = None
+
+
+class FactDef(Node):
+    """A typed fact that conditions may test."""
+
+    name: str
+    type: FactType
+    label: str
+
+
+# ------------------------------------------------------------------ conditions
+
+
+class FactIsTrue(Node):
+    fact: str
+
+
+class Comparison(Node):
+    fact: str
+    op: Literal["<", "<=", ">", ">=", "==", "!="]
+    value: int | bool
+
+
+class Not(Node):
+    operand: Condition
+
+
+class All(Node):
+    operands: tuple[Condition, ...]
+
+
+class Any_(Node):
+    operands: tuple[Condition, ...]
+
+
+Condition = Union[FactIsTrue, Comparison, Not, All, Any_]
+Not.model_rebuild()
+All.model_rebuild()
+Any_.model_rebuild()
+
+
+def condition_facts(condition: Condition | None) -> tuple[str, ...]:
+    """The facts a condition mentions, in order of first appearance."""
+    seen: dict[str, None] = {}
+
+    def walk(node: Condition) -> None:
+        if isinstance(node, (FactIsTrue, Comparison)):
+            seen.setdefault(node.fact, None)
+        elif isinstance(node, Not):
+            walk(node.operand)
+        else:
+            for operand in node.operands:
+                walk(operand)
+
+    if condition is not None:
+        walk(condition)
+    return tuple(seen)
+
+
+# ---------------------------------------------------------------- obligations
+
+
+class State(str, Enum):
+    """Where data is protected: while it moves, or where it is kept."""
+
+    in_transit = "in transit"
+    at_rest = "at rest"
+
+
+class Timing(Node):
+    """When a notice is given relative to its event."""
+
+    when: Literal["before", "after", "within"]
+    days: int | None = None
+
+
+class EncryptDuty(Node):
+    kind: Literal["encrypt"] = "encrypt"
+    state: State
+
+
+class NotifyDuty(Node):
+    kind: Literal["notify"] = "notify"
+    timing: Timing
+    channels: tuple[str, ...]
+
+
+class OfferDuty(Node):
+    kind: Literal["offer"] = "offer"
+    right: str
+    channels: tuple[str, ...]
+
+
+class FreeDuty(Node):
+    kind: Literal["duty"] = "duty"
+    text: str
+
+
+Obligation = Union[EncryptDuty, NotifyDuty, OfferDuty, FreeDuty]
+
+
+# -------------------------------------------------------------------- clauses
+
+
+class Choice(str, Enum):
+    """The person's say: opt-in needs consent, opt-out yields to an opt-out, none ignores both."""
+
+    opt_in = "opt-in"
+    opt_out = "opt-out"
+    none = "none"
+
+
+class Method(str, Enum):
+    """How data is collected."""
+
+    provided = "provided"
+    automatic = "automatic"
+    cookies = "cookies"
+    third_party = "third_party"
+
+
+class Period(Node):
+    """How long data is kept: a number of days, until an event, or indefinitely."""
+
+    days: int | None = None
+    until: str | None = None
+
+    @property
+    def forever(self) -> bool:
+        return self.days is None and self.until is None
+
+
+class Clause(Node):
+    """Common part of every clause: a stable id, an optional prose text."""
+
+    kind: ClassVar[str]
+    #: the verb that names the data field of this kind (`collect ...`), if any
+    data_verbs: ClassVar[tuple[str, ...]] = ()
+
+    id: str
+    text: str | None = None
+
+
+class Permission(Clause):
+    """A clause that allows actions when its dimensions match and its condition holds."""
+
+    data: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    condition: Condition | None = None
+    choice: Choice | None = None
+    obligations: tuple[Obligation, ...] = ()
+
+
+class Collection(Permission):
+    kind: ClassVar[str] = "collection"
+    data_verbs: ClassVar[tuple[str, ...]] = ("collect",)
+    methods: tuple[Method, ...] = ()
+    required: bool | None = None
+
+
+class Use(Permission):
+    kind: ClassVar[str] = "use"
+    data_verbs: ClassVar[tuple[str, ...]] = ("use",)
+
+
+class Sharing(Permission):
+    kind: ClassVar[str] = "sharing"
+    data_verbs: ClassVar[tuple[str, ...]] = ("share",)
+    recipients: tuple[str, ...] = ()
+
+
+class Retention(Permission):
+    kind: ClassVar[str] = "retention"
+    data_verbs: ClassVar[tuple[str, ...]] = ("keep",)
+    period: Period = Period()
+
+
+class Notification(Permission):
+    """Who is told, by which channels, when an event happens.
+
+    It permits `notify` actions, and a notice due `before` its event is a
+    condition of every other action on that event.
+    """
+
+    kind: ClassVar[str] = "notification"
+    channels: tuple[str, ...] = ()
+    timing: Timing | None = None
+
+
+class Right(Permission):
+    """A right the person may exercise, and through which channels."""
+
+    kind: ClassVar[str] = "right"
+    rights: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+
+
+class Prohibition(Clause):
+    """Never do these actions; prohibitions win over every permission."""
+
+    kind: ClassVar[str] = "prohibition"
+    actions: tuple[str, ...] = ()
+    data: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    condition: Condition | None = None
+
+
+class Security(Clause):
+    """A duty to protect data; it rides along as an obligation on every allow."""
+
+    kind: ClassVar[str] = "security"
+    data_verbs: ClassVar[tuple[str, ...]] = ("encrypt", "protect")
+    measure: Literal["encrypt", "protect"] = "protect"
+    data: tuple[str, ...] = ()
+    states: tuple[State, ...] = ()
+    means: str | None = None
+
+
+class Disclaimer(Clause):
+    """A statement the policy makes that decides no action (links, forums, ...)."""
+
+    kind: ClassVar[str] = "disclaimer"
+    recipients: tuple[str, ...] = ()
+
+
+AnyClause = Union[
+    Collection, Use, Sharing, Retention, Notification, Right, Prohibition, Security, Disclaimer
+]
+CLAUSE_KINDS: dict[str, type[Clause]] = {
+    cls.kind: cls
+    for cls in (Collection, Use, Sharing, Retention, Notification, Right, Prohibition,
+                Security, Disclaimer)
+}
+
+#: the action each permission kind decides, and back
+ACTION_OF_KIND: dict[str, str] = {
+    "collection": "collect",
+    "use": "use",
+    "sharing": "share",
+    "retention": "retain",
+    "notification": "notify",
+    "right": "exercise",
+}
+KIND_OF_ACTION: dict[str, str] = {action: kind for kind, action in ACTION_OF_KIND.items()}
+#: prohibition verbs (`never keep ...`) to action kinds
+ACTION_OF_VERB: dict[str, str] = {
+    "collect": "collect", "use": "use", "share": "share", "keep": "retain", "notify": "notify",
+}
+
+
+# --------------------------------------------------------------------- header
+
+
+class Contact(Node):
+    channel: str
+    value: str
+
+
+class Complaints(Node):
+    """Where to take a complaint that the organization did not resolve."""
+
+    name: str
+    url: str
+
+
+class Header(Node):
+    """Who makes the promise, about what, and how to reach them."""
+
+    name: str
+    organization: str | None = None
+    version: str | None = None
+    updated: date | None = None
+    effective: date | None = None
+    scope: str | None = None
+    contacts: tuple[Contact, ...] = ()
+    complaints: tuple[Complaints, ...] = ()
+    certifications: tuple[str, ...] = ()
+    texts: tuple[str, ...] = ()
+
+
+class Comment(Node):
+    """An editor's `#` comment, kept so a formatter can put it back."""
+
+    text: str
+
+
+class Include(Node):
+    path: str
+
+
+class Reference(Node):
+    """Where a vocabulary term is named, so that checks can point at the very word."""
+
+    vocab: Vocab
+    key: str
+
+
+class Document(Node):
+    """One parsed file, in source order; `references` lists every term it names."""
+
+    path: str
+    header: Header | None = None
+    includes: tuple[Include, ...] = ()
+    terms: tuple[TermDef, ...] = ()
+    facts: tuple[FactDef, ...] = ()
+    clauses: tuple[AnyClause, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    references: tuple[Reference, ...] = ()
+
+
+class Policy(Node):
+    """A whole policy: a root file and everything it includes, merged.
+
+    `terms` and `facts` are only what the policy declares; the vocabulary
+    (see vocabulary.py) adds the built-in defaults and fideslang's taxonomy.
+    """
+
+    root: str
+    header: Header | None = None
+    documents: tuple[Document, ...] = ()
+    terms: tuple[TermDef, ...] = ()
+    facts: tuple[FactDef, ...] = ()
+    clauses: tuple[AnyClause, ...] = ()
+
+    def clause(self, clause_id: str) -> AnyClause:
+        for clause in self.clauses:
+            if clause.id == clause_id:
+                return clause
+        raise KeyError(clause_id)

@@ -1,0 +1,128 @@
+"""The vocabulary a policy speaks: fideslang's taxonomy, our defaults, the policy's own terms.
+
+Every vocabulary is a forest of dotted or plain keys with labels. `Vocabulary`
+answers the questions all stages ask: is this a known term, what is its label,
+what are its ancestors (a clause on `user.contact` covers `user.contact.email`).
+fideslang supplies categories, purposes and subjects; `builtin.policy` supplies
+recipients, events, channels, rights and the standard facts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+
+from . import model as m
+
+#: fideslang collection -> our vocabulary
+_FIDESLANG = {"data_category": m.Vocab.category, "data_use": m.Vocab.purpose,
+              "data_subject": m.Vocab.subject}
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    key: str
+    label: str
+    parent: str | None
+    origin: str  # "fideslang", "builtin" or the declaring file
+
+
+class Vocabulary:
+    """Terms per vocabulary and the typed facts; read-only once built."""
+
+    def __init__(self, terms: dict[m.Vocab, dict[str, Term]], facts: dict[str, m.FactDef]) -> None:
+        self.terms = terms
+        self.facts = facts
+        self._ancestors: dict[tuple[m.Vocab, str], tuple[str, ...]] = {}
+
+    def knows(self, vocab: m.Vocab, key: str) -> bool:
+        return key in self.terms[vocab]
+
+    def label(self, vocab: m.Vocab, key: str) -> str:
+        term = self.terms[vocab].get(key)
+        return term.label if term else key
+
+    def ancestors(self, vocab: m.Vocab, key: str) -> tuple[str, ...]:
+        """`key` and every term above it, nearest first (unknown keys: just themselves)."""
+        cache_key = (vocab, key)
+        found = self._ancestors.get(cache_key)
+        if found is None:
+            chain, seen, current = [], set(), key
+            table = self.terms[vocab]
+            while current is not None and current not in seen:
+                chain.append(current)
+                seen.add(current)
+                term = table.get(current)
+                current = term.parent if term else None
+            found = self._ancestors[cache_key] = tuple(chain)
+        return found
+
+    def children(self, vocab: m.Vocab, key: str | None) -> tuple[str, ...]:
+        return tuple(sorted(k for k, t in self.terms[vocab].items() if t.parent == key))
+
+    def with_policy(self, terms: tuple[m.TermDef, ...], facts: tuple[m.FactDef, ...]) -> Vocabulary:
+        """A new vocabulary extended by a policy's declarations (checked by validate.py)."""
+        table = {vocab: dict(entries) for vocab, entries in self.terms.items()}
+        for term in terms:
+            origin = term.span.file if term.span else "policy"
+            table[term.vocab][term.key] = Term(term.key, term.label, _parent_of(term), origin)
+        all_facts = dict(self.facts)
+        all_facts.update({fact.name: fact for fact in facts})
+        return Vocabulary(table, all_facts)
+
+
+def _parent_of(term: m.TermDef) -> str | None:
+    if term.parent is not None:
+        return term.parent
+    return term.key.rsplit(".", 1)[0] if "." in term.key else None
+
+
+@lru_cache(maxsize=1)
+def base_vocabulary() -> Vocabulary:
+    """fideslang's default taxonomy plus the language's built-in sets."""
+    from .grammar.parser import parse
+
+    table: dict[m.Vocab, dict[str, Term]] = {vocab: {} for vocab in m.Vocab}
+    for vocab, key, label, parent in _fideslang_terms():
+        table[vocab][key] = Term(key, label, parent, "fideslang")
+    text = resources.files(__package__).joinpath("builtin.policy").read_text(encoding="utf-8")
+    builtin = parse(text, "<builtin>")
+    for term in builtin.terms:
+        table[term.vocab][term.key] = Term(term.key, term.label, _parent_of(term), "builtin")
+    return Vocabulary(table, {fact.name: fact for fact in builtin.facts})
+
+
+def _fideslang_terms() -> list[tuple[m.Vocab, str, str, str | None]]:
+    """The taxonomy as plain rows, cached on disk per fideslang version.
+
+    Importing fideslang builds its whole pydantic model (~0.15 s); the snapshot
+    keeps the CLI's start-up cheap. The snapshot is only a cache: it is rebuilt
+    from fideslang whenever it is missing, unreadable or from another version.
+    """
+    version = metadata.version("fideslang")
+    cache_dir = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "clausewise"
+    cache = cache_dir / f"fideslang-{version}.json"
+    try:
+        rows = json.loads(cache.read_text(encoding="utf-8"))
+        return [(m.Vocab(v), k, label, parent) for v, k, label, parent in rows]
+    except (OSError, ValueError, TypeError):
+        pass
+    from fideslang.default_taxonomy import DEFAULT_TAXONOMY
+
+    rows = [(vocab.value, item.fides_key, item.name or item.fides_key,
+             getattr(item, "parent_key", None))
+            for attr, vocab in _FIDESLANG.items() for item in getattr(DEFAULT_TAXONOMY, attr)]
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=cache_dir, delete=False,
+                                         encoding="utf-8") as tmp:
+            json.dump(rows, tmp)
+        os.replace(tmp.name, cache)
+    except OSError:
+        pass  # a read-only home only costs start-up time
+    return [(m.Vocab(v), k, label, parent) for v, k, label, parent in rows]
