@@ -137,6 +137,20 @@ def condition_facts(condition: Condition | None) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def condition_text(node: Condition, parent: str | None = None) -> str:
+    """The condition as the language writes it, with parentheses only where needed."""
+    if isinstance(node, FactIsTrue):
+        return node.fact
+    if isinstance(node, Comparison):
+        value = str(node.value).lower() if isinstance(node.value, bool) else str(node.value)
+        return f"{node.fact} {node.op} {value}"
+    if isinstance(node, Not):
+        return f"not {condition_text(node.operand, 'not')}"
+    word = "and" if isinstance(node, All) else "or"
+    text = f" {word} ".join(condition_text(op, word) for op in node.operands)
+    return f"({text})" if parent is not None and parent != word else text
+
+
 # ---------------------------------------------------------------- obligations
 
 

@@ -1,0 +1,162 @@
+"""Model -> compiled clauses, indexed by the dimensions an action fixes.
+
+A permission is filed under its action kind and each data category it names, so
+a decision looks up the action's categories and their ancestors (a handful of
+dict hits) instead of scanning every clause. Prohibitions are filed under their
+categories and every ancestor of them, because they apply on any overlap: an
+action on `user` may include the `user.health_and_medical` that a prohibition
+names. `scan_candidates` is the unindexed slow path that tests hold the index to.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .. import model as m
+from ..vocabulary import Vocabulary
+from .conditions import Compiled, compile_condition, effective_condition
+
+Dims = tuple[tuple[str, m.Vocab, frozenset[str] | None], ...]
+
+
+@dataclass(slots=True)
+class CompiledClause:
+    """A clause with its sets and condition precomputed; `order` is its position."""
+
+    clause: m.AnyClause
+    order: int
+    data: frozenset[str] | None
+    dims: Dims                      # (action field, vocabulary, allowed keys or None)
+    methods: frozenset[m.Method] | None
+    condition_node: m.Condition | None
+    condition: Compiled | None
+
+
+_PERMIT_DIMS = {
+    "collection": (("subject", "subjects"), ("purpose", "purposes"), ("event", "events")),
+    "use": (("subject", "subjects"), ("purpose", "purposes"), ("event", "events")),
+    "sharing": (("subject", "subjects"), ("recipient", "recipients"), ("purpose", "purposes"),
+                ("event", "events")),
+    "retention": (("subject", "subjects"), ("purpose", "purposes"), ("event", "events")),
+    "notification": (("subject", "subjects"), ("purpose", "purposes"), ("event", "events"),
+                     ("channel", "channels")),
+    "right": (("subject", "subjects"), ("purpose", "purposes"), ("event", "events"),
+              ("right", "rights"), ("channel", "channels")),
+    "prohibition": (("subject", "subjects"), ("recipient", "recipients"),
+                    ("purpose", "purposes"), ("event", "events")),
+}
+VOCAB_OF_FIELD = {"subject": m.Vocab.subject, "recipient": m.Vocab.recipient,
+                  "purpose": m.Vocab.purpose, "event": m.Vocab.event,
+                  "channel": m.Vocab.channel, "right": m.Vocab.right}
+#: which security states an action kind is subject to
+STATES_OF_ACTION = {"collect": (m.State.in_transit,), "share": (m.State.in_transit,),
+                    "retain": (m.State.at_rest,)}
+
+
+def _compile(clause: m.AnyClause, order: int) -> CompiledClause:
+    dims = tuple(
+        (field, VOCAB_OF_FIELD[field], frozenset(getattr(clause, attr)) or None)
+        for field, attr in _PERMIT_DIMS.get(clause.kind, ()))
+    node = effective_condition(clause)
+    methods = getattr(clause, "methods", ())
+    return CompiledClause(
+        clause=clause, order=order, data=frozenset(getattr(clause, "data", ())) or None,
+        dims=dims, methods=frozenset(methods) or None, condition_node=node,
+        condition=compile_condition(node) if node is not None else None)
+
+
+class CompiledPolicy:
+    """The clauses of one policy, indexed for decisions."""
+
+    def __init__(self, policy: m.Policy, vocabulary: Vocabulary) -> None:
+        self.policy = policy
+        self.vocabulary = vocabulary
+        self.clauses = {clause.id: clause for clause in policy.clauses}
+        compiled = [_compile(clause, order) for order, clause in enumerate(policy.clauses)]
+        self.permits: dict[str, list[CompiledClause]] = defaultdict(list)
+        self.permits_by_data: dict[tuple[str, str | None], list[CompiledClause]] = \
+            defaultdict(list)
+        self.prohibitions: dict[str, list[CompiledClause]] = defaultdict(list)
+        self.prohibitions_by_data: dict[tuple[str, str | None], list[CompiledClause]] = \
+            defaultdict(list)
+        self.prohibitions_below: dict[tuple[str, str], list[CompiledClause]] = defaultdict(list)
+        self.notices_before: dict[str, list[CompiledClause]] = defaultdict(list)
+        self.notices_other: dict[str, list[CompiledClause]] = defaultdict(list)
+        self.security: list[CompiledClause] = []
+        for item in compiled:
+            clause = item.clause
+            if isinstance(clause, m.Prohibition):
+                self._file_prohibition(item)
+            elif isinstance(clause, m.Security):
+                self.security.append(item)
+            elif isinstance(clause, m.Permission):
+                action = m.ACTION_OF_KIND[clause.kind]
+                self.permits[action].append(item)
+                for key in clause.data or (None,):
+                    self.permits_by_data[(action, key)].append(item)
+                if isinstance(clause, m.Notification):
+                    table = self.notices_before if clause.timing is not None and \
+                        clause.timing.when == "before" else self.notices_other
+                    for event in clause.events:
+                        table[event].append(item)
+
+    def _file_prohibition(self, item: CompiledClause) -> None:
+        clause = item.clause
+        assert isinstance(clause, m.Prohibition)
+        for action in dict.fromkeys(clause.actions):
+            self.prohibitions[action].append(item)
+            for key in clause.data or (None,):
+                self.prohibitions_by_data[(action, key)].append(item)
+                if key is None:
+                    continue
+                for above in self.vocabulary.ancestors(m.Vocab.category, key)[1:]:
+                    self.prohibitions_below[(action, above)].append(item)
+
+    # ------------------------------------------------------------- look-ups
+    def permit_candidates(self, action: str, category: str | None) -> list[CompiledClause]:
+        """Permissions of this kind whose data covers `category`, in source order."""
+        table = self.permits_by_data
+        found = list(table.get((action, None), ()))
+        if category is not None:
+            for key in self.vocabulary.ancestors(m.Vocab.category, category):
+                found.extend(table.get((action, key), ()))
+        if len(found) > 1:
+            found.sort(key=_order)
+        return found
+
+    def prohibition_candidates(self, action: str, category: str | None) -> list[CompiledClause]:
+        """Prohibitions of this kind whose data overlaps `category`, in source order."""
+        found = list(self.prohibitions_by_data.get((action, None), ()))
+        if category is not None:
+            for key in self.vocabulary.ancestors(m.Vocab.category, category):
+                found.extend(self.prohibitions_by_data.get((action, key), ()))
+            found.extend(self.prohibitions_below.get((action, category), ()))
+        if len(found) > 1:
+            found = sorted({id(c): c for c in found}.values(), key=_order)
+        return found
+
+    # --------------------------------------------------------- the slow path
+    def scan_permits(self, action: str, category: str | None) -> list[CompiledClause]:
+        """`permit_candidates` without the index: every permission, filtered."""
+        ancestors = set(self.vocabulary.ancestors(m.Vocab.category, category)) \
+            if category is not None else set()
+        return [c for c in self.permits.get(action, ())
+                if c.data is None or (category is not None and c.data & ancestors)]
+
+    def scan_prohibitions(self, action: str, category: str | None) -> list[CompiledClause]:
+        """`prohibition_candidates` without the index."""
+        out = []
+        for c in self.prohibitions.get(action, ()):
+            if c.data is None:
+                out.append(c)
+            elif category is not None and any(
+                    self.vocabulary.ancestors(m.Vocab.category, category).count(d)
+                    or category in self.vocabulary.ancestors(m.Vocab.category, d)
+                    for d in c.data):
+                out.append(c)
+        return out
+
+
+def _order(item: CompiledClause) -> int:
+    return item.order

@@ -1,0 +1,195 @@
+"""Compiled policy + action -> `Decision`. Default deny; prohibitions win.
+
+An action is allowed only if, for every data category it names, some permission
+of its kind matches every dimension and its condition holds; no prohibition
+applies; no notice due before its event is missing; and no encryption duty is
+known to be broken. Everything the decision rests on is recorded as a `Reason`.
+The engine never raises on policy content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .. import model as m
+from .action import Action
+from .compile import STATES_OF_ACTION, CompiledClause, CompiledPolicy
+from .conditions import explain
+from .decision import Decision, Duty, Reason
+
+Lookup = Callable[[str, str | None], list[CompiledClause]]
+_NEAREST = 3
+
+
+def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True) -> Decision:
+    """Decide one validated action. `indexed=False` takes the slow path (for tests)."""
+    permits: Lookup = policy.permit_candidates if indexed else policy.scan_permits
+    prohibitions: Lookup = policy.prohibition_candidates if indexed else policy.scan_prohibitions
+    kind, ctx = action.action, action.context
+    ancestors = policy.vocabulary.ancestors
+    slots = action.data or (None,)
+    blockers: list[Reason] = []
+    grants: dict[str, Reason] = {}
+    notes: list[Reason] = []
+    duties: dict[tuple[str, m.Obligation], None] = {}
+
+    seen_prohibitions: set[str] = set()
+    for category in slots:
+        for item in prohibitions(kind, category):
+            if item.clause.id in seen_prohibitions or _mismatch(item, action, ancestors):
+                continue
+            seen_prohibitions.add(item.clause.id)
+            value = item.condition(ctx) if item.condition else True
+            if value is True:
+                lift = (f"not ({m.condition_text(item.condition_node)})",) \
+                    if item.condition_node is not None else ()
+                blockers.append(Reason("forbids", item.clause.id, category, lift))
+            elif value is None:
+                missing = tuple(f for f in m.condition_facts(item.condition_node) if f not in ctx)
+                notes.append(Reason("assumes", item.clause.id, category, missing=missing))
+
+    for category in slots:
+        covered = False
+        unmet: list[Reason] = []
+        candidates = permits(kind, category)
+        for item in candidates:
+            if _mismatch(item, action, ancestors):
+                continue
+            value = item.condition(ctx) if item.condition else True
+            if value is True:
+                covered = True
+                grants.setdefault(item.clause.id, Reason("permits", item.clause.id, category))
+                for obligation in getattr(item.clause, "obligations", ()):
+                    duties[(item.clause.id, obligation)] = None
+            else:
+                failure = explain(item.condition_node, ctx)
+                unmet.append(Reason("unmet", item.clause.id, category, failure.needs,
+                                    failure.missing, failure.given))
+        if not covered:
+            blockers.extend(unmet or _nearest(policy, kind, category, candidates, action))
+
+    if kind != "notify" and action.event is not None:
+        _notices(policy, action, blockers, duties)
+    if kind in STATES_OF_ACTION:
+        _security(policy, action, blockers, duties)
+
+    if blockers:
+        return Decision("deny", tuple(blockers) + tuple(notes))
+    return Decision("allow", tuple(grants.values()) + tuple(notes),
+                    tuple(Duty(clause, obligation) for clause, obligation in duties))
+
+
+def _mismatch(item: CompiledClause, action: Action, ancestors) -> str | None:
+    """The first dimension on which the clause does not cover the action, or None."""
+    for field, vocab, allowed in item.dims:
+        if allowed is None:
+            continue
+        value = getattr(action, field)
+        if value is None or allowed.isdisjoint(ancestors(vocab, value)):
+            return field
+    if item.methods is not None and action.method not in item.methods:
+        return "method"
+    clause = item.clause
+    if isinstance(clause, m.Retention):
+        return _period_mismatch(clause.period, action, ancestors)
+    return None
+
+
+def _period_mismatch(period: m.Period, action: Action, ancestors) -> str | None:
+    if period.forever:
+        return None
+    if period.days is not None:
+        return None if action.days is not None and action.days <= period.days else "period"
+    if action.until is not None and period.until in ancestors(m.Vocab.event, action.until):
+        return None
+    return "period"
+
+
+def _nearest(policy: CompiledPolicy, kind: str, category: str | None,
+             candidates: list[CompiledClause], action: Action) -> list[Reason]:
+    """No permission matched: say so, and name the ones that came closest."""
+    pool = candidates or policy.permits.get(kind, [])
+    scored = []
+    for item in pool:
+        needs = _needs(item, action, policy)
+        if candidates == [] and item.data is not None:
+            needs = (f"data under {' or '.join(sorted(item.data))}",) + needs
+        scored.append((len(needs), item.order, item, needs))
+    scored.sort(key=lambda entry: entry[:2])
+    reasons = [Reason("no-clause", None, category)]
+    reasons += [Reason("near", item.clause.id, category, needs)
+                for _, _, item, needs in scored[:_NEAREST]]
+    return reasons
+
+
+def _needs(item: CompiledClause, action: Action, policy: CompiledPolicy) -> tuple[str, ...]:
+    """Every dimension on which `item` does not cover `action`, said as a requirement."""
+    needs = []
+    ancestors = policy.vocabulary.ancestors
+    for field, vocab, allowed in item.dims:
+        value = getattr(action, field)
+        if allowed is not None and (value is None or allowed.isdisjoint(ancestors(vocab, value))):
+            needs.append(f"{field} under {' or '.join(sorted(allowed))}")
+    if item.methods is not None and action.method not in item.methods:
+        needs.append("method " + " or ".join(sorted(m_.value for m_ in item.methods)))
+    clause = item.clause
+    if isinstance(clause, m.Retention) and _period_mismatch(clause.period, action, ancestors):
+        period = clause.period
+        needs.append(f"kept at most {period.days} days" if period.days is not None
+                     else f"kept until {period.until}")
+    if item.condition_node is not None:
+        failure = explain(item.condition_node, action.context)
+        needs.extend(failure.needs)
+    return tuple(needs)
+
+
+def _notices(policy: CompiledPolicy, action: Action, blockers: list[Reason],
+             duties: dict[tuple[str, m.Obligation], None]) -> None:
+    """A notice due before the action's event must have been given; others ride along."""
+    events = policy.vocabulary.ancestors(m.Vocab.event, action.event)
+    notice_given = action.context.get("notice_given")
+    for event in events:
+        for item in policy.notices_before.get(event, ()):
+            if notice_given is not True:
+                blockers.append(Reason(
+                    "requires", item.clause.id, None, ("notice_given",),
+                    () if notice_given is not None else ("notice_given",),
+                    (("notice_given", notice_given),) if notice_given is not None else ()))
+        for item in policy.notices_other.get(event, ()):
+            clause = item.clause
+            assert isinstance(clause, m.Notification)
+            timing = clause.timing or m.Timing(when="after")
+            duties[(clause.id, m.NotifyDuty(timing=timing, channels=clause.channels))] = None
+
+
+def _security(policy: CompiledPolicy, action: Action, blockers: list[Reason],
+              duties: dict[tuple[str, m.Obligation], None]) -> None:
+    """Security duties for the states the action puts data in; a known breach denies."""
+    states = STATES_OF_ACTION[action.action]
+    ancestors = policy.vocabulary.ancestors
+    encrypted = action.context.get("encrypted")
+    for item in policy.security:
+        clause = item.clause
+        assert isinstance(clause, m.Security)
+        hit = [s for s in clause.states if s in states]
+        if not hit or not any(_overlaps(category, item.data, ancestors)
+                              for category in action.data):
+            continue
+        if clause.measure == "encrypt" and encrypted is False:
+            blockers.append(Reason("requires", clause.id, None, ("encrypted",), (),
+                                   (("encrypted", False),)))
+            continue
+        for state in hit:
+            obligation: m.Obligation = (
+                m.EncryptDuty(state=state) if clause.measure == "encrypt" else
+                m.FreeDuty(text=f"protect it {state.value} using {clause.means}"
+                           if clause.means else f"protect it {state.value}"))
+            duties[(clause.id, obligation)] = None
+
+
+def _overlaps(category: str, data: frozenset[str] | None, ancestors) -> bool:
+    if data is None:
+        return True
+    if not data.isdisjoint(ancestors(m.Vocab.category, category)):
+        return True
+    return any(category in ancestors(m.Vocab.category, d) for d in data)

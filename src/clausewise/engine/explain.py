@@ -1,0 +1,119 @@
+"""Decision -> words: the JSON record and the text form, derived from the value and the model.
+
+Nothing here decides anything; it looks up each reason's clause (its kind,
+file:line and prose) and says the reason in words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import model as m
+from ..vocabulary import Vocabulary
+from .compile import CompiledPolicy
+from .decision import Decision, Duty, Reason
+
+_EFFECT = {"prohibition": "forbid", "security": "duty", "notification": "permit"}
+
+
+def reason_why(reason: Reason, vocabulary: Vocabulary) -> str:
+    if reason.role == "permits":
+        return "permits it" + (f" for {reason.category}" if reason.category else "")
+    if reason.role == "forbids":
+        what = "prohibits it" + (f" for {reason.category}" if reason.category else "")
+        return what + ("" if reason.needs else ", without exception")
+    if reason.role == "no-clause":
+        what = f" for {reason.category}" if reason.category else ""
+        return f"no clause permits this action{what}; denied by default"
+    if reason.role == "assumes":
+        facts = ", ".join(f"context.{f}" for f in reason.missing)
+        return f"would prohibit it, but {facts} was not given: assumed not to apply"
+    parts = []
+    if reason.needs:
+        parts.append("requires " + " and ".join(reason.needs))
+    parts += [f"context.{fact} is missing" for fact in reason.missing]
+    parts += [f"context.{fact} is {_value(value)}" for fact, value in reason.given]
+    if reason.role == "near":
+        return "nearest permission; " + "; ".join(parts) if parts else "nearest permission"
+    return "; ".join(parts)
+
+
+def obligation_text(obligation: m.Obligation, vocabulary: Vocabulary) -> str:
+    def channels(keys: tuple[str, ...]) -> str:
+        return " or ".join(vocabulary.label(m.Vocab.channel, k) for k in keys)
+
+    if isinstance(obligation, m.EncryptDuty):
+        return f"encrypt the data {obligation.state.value}"
+    if isinstance(obligation, m.NotifyDuty):
+        timing = obligation.timing
+        when = f"within {timing.days} days" if timing.when == "within" else timing.when
+        return f"notify the person {when} by {channels(obligation.channels)}"
+    if isinstance(obligation, m.OfferDuty):
+        right = vocabulary.label(m.Vocab.right, obligation.right)
+        return f"offer a way to {right} via {channels(obligation.channels)}"
+    return obligation.text
+
+
+def to_dict(decision: Decision, policy: CompiledPolicy) -> dict[str, Any]:
+    """The decision as JSON-ready data: decision, reasons, obligations, unmet, notes."""
+    vocabulary = policy.vocabulary
+
+    def clause_info(clause_id: str | None) -> dict[str, Any]:
+        if clause_id is None:
+            return {"clause": None, "kind": None, "effect": "deny", "source": None,
+                    "text": None}
+        clause = policy.clauses[clause_id]
+        return {"clause": clause_id, "kind": clause.kind,
+                "effect": _EFFECT.get(clause.kind, "permit"),
+                "source": f"{clause.span.file}:{clause.span.line}:{clause.span.column}"
+                if clause.span else None,
+                "text": clause.text}
+
+    def reason(r: Reason) -> dict[str, Any]:
+        return {**clause_info(r.clause), "role": r.role, "category": r.category,
+                "why": reason_why(r, vocabulary)}
+
+    def duty(d: Duty) -> dict[str, Any]:
+        return {"clause": d.clause, "duty": d.obligation.kind,
+                "text": obligation_text(d.obligation, vocabulary)}
+
+    main = [r for r in decision.reasons if r.role not in ("near", "assumes")]
+    return {
+        "decision": decision.effect,
+        "reasons": [reason(r) for r in main],
+        "obligations": [duty(d) for d in decision.obligations],
+        "unmet": [{"clause": r.clause, "needs": " and ".join(r.needs)}
+                  for r in decision.unmet],
+        "nearest": [reason(r) for r in decision.reasons if r.role == "near"],
+        "assumptions": [reason(r) for r in decision.reasons if r.role == "assumes"],
+    }
+
+
+def to_text(decision: Decision, policy: CompiledPolicy) -> str:
+    """A short report a developer reads in a terminal."""
+    data = to_dict(decision, policy)
+    lines = [data["decision"].upper()]
+    for r in data["reasons"]:
+        where = f" ({r['source']})" if r["source"] else ""
+        label = f"{r['kind']} `{r['clause']}`" if r["clause"] else "default"
+        lines.append(f"  - {label}{where}: {r['why']}")
+        if r["text"]:
+            lines.append(f"      \"{_clip(r['text'])}\"")
+    if data["obligations"]:
+        lines.append("obligations:")
+        lines += [f"  - {o['text']} ({o['clause']})" for o in data["obligations"]]
+    if data["unmet"]:
+        lines.append("to allow it:")
+        lines += [f"  - {u['clause']}: {u['needs']}" for u in data["unmet"]]
+    if data["assumptions"]:
+        lines.append("assumed:")
+        lines += [f"  - {a['clause']} ({a['source']}): {a['why']}" for a in data["assumptions"]]
+    return "\n".join(lines)
+
+
+def _value(value: bool | int) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _clip(text: str, width: int = 100) -> str:
+    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
