@@ -41,8 +41,7 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True) -> D
             seen_prohibitions.add(item.clause.id)
             value = item.condition(ctx) if item.condition else True
             if value is True:
-                lift = (f"not ({m.condition_text(item.condition_node)})",) \
-                    if item.condition_node is not None else ()
+                lift = (_negated(item.condition_node),) if item.condition_node is not None else ()
                 blockers.append(Reason("forbids", item.clause.id, category, lift))
             elif value is None:
                 missing = tuple(f for f in m.condition_facts(item.condition_node) if f not in ctx)
@@ -77,6 +76,12 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True) -> D
         return Decision("deny", tuple(blockers) + tuple(notes))
     return Decision("allow", tuple(grants.values()) + tuple(notes),
                     tuple(Duty(clause, obligation) for clause, obligation in duties))
+
+
+def _negated(condition: m.Condition) -> str:
+    if isinstance(condition, m.Not):
+        return m.condition_text(condition.operand)
+    return f"not ({m.condition_text(condition)})"
 
 
 def _mismatch(item: CompiledClause, action: Action, ancestors) -> str | None:
