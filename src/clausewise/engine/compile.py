@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .. import model as m
 from ..vocabulary import Vocabulary
 from .conditions import Compiled, compile_condition, effective_condition
+from .decision import Duty
 
 Dims = tuple[tuple[str, m.Vocab, frozenset[str] | None], ...]
 
@@ -31,6 +32,10 @@ class CompiledClause:
     methods: frozenset[m.Method] | None
     condition_node: m.Condition | None
     condition: Compiled | None
+    duties: tuple[Duty, ...] = ()            # a permission's obligations
+    notice: Duty | None = None               # a notification's duty on its event
+    encrypts: bool = False                   # a security clause that encrypts
+    state_duties: dict[str, tuple[Duty, ...]] | None = None  # security: per action kind
 
 
 _PERMIT_DIMS = {
@@ -60,10 +65,28 @@ def _compile(clause: m.AnyClause, order: int) -> CompiledClause:
         for field, attr in _PERMIT_DIMS.get(clause.kind, ()))
     node = effective_condition(clause)
     methods = getattr(clause, "methods", ())
-    return CompiledClause(
+    item = CompiledClause(
         clause=clause, order=order, data=frozenset(getattr(clause, "data", ())) or None,
         dims=dims, methods=frozenset(methods) or None, condition_node=node,
-        condition=compile_condition(node) if node is not None else None)
+        condition=compile_condition(node) if node is not None else None,
+        duties=tuple(Duty(clause.id, ob) for ob in getattr(clause, "obligations", ())))
+    if isinstance(clause, m.Notification):
+        timing = clause.timing or m.Timing(when="after")
+        item.notice = Duty(clause.id, m.NotifyDuty(timing=timing, channels=clause.channels))
+    if isinstance(clause, m.Security):
+        item.encrypts = clause.measure == "encrypt"
+        item.state_duties = {
+            action: tuple(Duty(clause.id, _protection(clause, state))
+                          for state in clause.states if state in states)
+            for action, states in STATES_OF_ACTION.items()}
+    return item
+
+
+def _protection(clause: m.Security, state: m.State) -> m.Obligation:
+    if clause.measure == "encrypt":
+        return m.EncryptDuty(state=state)
+    means = f" using {clause.means}" if clause.means else ""
+    return m.FreeDuty(text=f"protect it {state.value}{means}")
 
 
 class CompiledPolicy:
@@ -73,6 +96,7 @@ class CompiledPolicy:
         self.policy = policy
         self.vocabulary = vocabulary
         self.clauses = {clause.id: clause for clause in policy.clauses}
+        self._memo: dict[tuple[str, str, str | None], list[CompiledClause]] = {}
         compiled = [_compile(clause, order) for order, clause in enumerate(policy.clauses)]
         self.permits: dict[str, list[CompiledClause]] = defaultdict(list)
         self.permits_by_data: dict[tuple[str, str | None], list[CompiledClause]] = \
@@ -83,13 +107,14 @@ class CompiledPolicy:
         self.prohibitions_below: dict[tuple[str, str], list[CompiledClause]] = defaultdict(list)
         self.notices_before: dict[str, list[CompiledClause]] = defaultdict(list)
         self.notices_other: dict[str, list[CompiledClause]] = defaultdict(list)
-        self.security: list[CompiledClause] = []
+        self.security: dict[tuple[str, str], list[CompiledClause]] = defaultdict(list)
+        self.security_below: dict[tuple[str, str], list[CompiledClause]] = defaultdict(list)
         for item in compiled:
             clause = item.clause
             if isinstance(clause, m.Prohibition):
                 self._file_prohibition(item)
             elif isinstance(clause, m.Security):
-                self.security.append(item)
+                self._file_security(item)
             elif isinstance(clause, m.Permission):
                 action = m.ACTION_OF_KIND[clause.kind]
                 self.permits[action].append(item)
@@ -113,8 +138,53 @@ class CompiledPolicy:
                 for above in self.vocabulary.ancestors(m.Vocab.category, key)[1:]:
                     self.prohibitions_below[(action, above)].append(item)
 
+    def _file_security(self, item: CompiledClause) -> None:
+        """Under each action kind whose states it covers, by category and its ancestors."""
+        clause = item.clause
+        assert isinstance(clause, m.Security) and item.state_duties is not None
+        for action, duties in item.state_duties.items():
+            if not duties:
+                continue
+            for key in clause.data:
+                self.security[(action, key)].append(item)
+                for above in self.vocabulary.ancestors(m.Vocab.category, key)[1:]:
+                    self.security_below[(action, above)].append(item)
+
     # ------------------------------------------------------------- look-ups
+    # Each look-up depends only on (kind, category), so its result is memoised:
+    # a decision then costs a few dict hits per category.
+
     def permit_candidates(self, action: str, category: str | None) -> list[CompiledClause]:
+        key = ("permit", action, category)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._permit_candidates(action, category)
+        return found
+
+    def prohibition_candidates(self, action: str, category: str | None) -> list[CompiledClause]:
+        key = ("prohibition", action, category)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._prohibition_candidates(action, category)
+        return found
+
+    def security_candidates(self, action: str, category: str) -> list[CompiledClause]:
+        key = ("security", action, category)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._security_candidates(action, category)
+        return found
+
+    def _security_candidates(self, action: str, category: str) -> list[CompiledClause]:
+        """Security clauses for this kind whose data overlaps `category`, in source order."""
+        found = list(self.security_below.get((action, category), ()))
+        for key in self.vocabulary.ancestors(m.Vocab.category, category):
+            found.extend(self.security.get((action, key), ()))
+        if len(found) > 1:
+            found = sorted({id(c): c for c in found}.values(), key=_order)
+        return found
+
+    def _permit_candidates(self, action: str, category: str | None) -> list[CompiledClause]:
         """Permissions of this kind whose data covers `category`, in source order."""
         table = self.permits_by_data
         found = list(table.get((action, None), ()))
@@ -125,7 +195,7 @@ class CompiledPolicy:
             found.sort(key=_order)
         return found
 
-    def prohibition_candidates(self, action: str, category: str | None) -> list[CompiledClause]:
+    def _prohibition_candidates(self, action: str, category: str | None) -> list[CompiledClause]:
         """Prohibitions of this kind whose data overlaps `category`, in source order."""
         found = list(self.prohibitions_by_data.get((action, None), ()))
         if category is not None:

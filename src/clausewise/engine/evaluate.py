@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from .. import model as m
 from .action import Action
-from .compile import STATES_OF_ACTION, CompiledClause, CompiledPolicy
+from .compile import STATES_OF_ACTION, VOCAB_OF_FIELD, CompiledClause, CompiledPolicy
 from .conditions import explain
 from .decision import Decision, Duty, Reason
 
@@ -27,16 +27,18 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True) -> D
     prohibitions: Lookup = policy.prohibition_candidates if indexed else policy.scan_prohibitions
     kind, ctx = action.action, action.context
     ancestors = policy.vocabulary.ancestors
+    terms = {field: ancestors(vocab, value) if (value := getattr(action, field)) is not None
+             else None for field, vocab in VOCAB_OF_FIELD.items()}
     slots = action.data or (None,)
     blockers: list[Reason] = []
     grants: dict[str, Reason] = {}
     notes: list[Reason] = []
-    duties: dict[tuple[str, m.Obligation], None] = {}
+    duties: dict[tuple[str, int], Duty] = {}
 
     seen_prohibitions: set[str] = set()
     for category in slots:
         for item in prohibitions(kind, category):
-            if item.clause.id in seen_prohibitions or _mismatch(item, action, ancestors):
+            if item.clause.id in seen_prohibitions or _mismatch(item, action, terms, ancestors):
                 continue
             seen_prohibitions.add(item.clause.id)
             value = item.condition(ctx) if item.condition else True
@@ -52,14 +54,14 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True) -> D
         unmet: list[Reason] = []
         candidates = permits(kind, category)
         for item in candidates:
-            if _mismatch(item, action, ancestors):
+            if _mismatch(item, action, terms, ancestors):
                 continue
             value = item.condition(ctx) if item.condition else True
             if value is True:
                 covered = True
                 grants.setdefault(item.clause.id, Reason("permits", item.clause.id, category))
-                for obligation in getattr(item.clause, "obligations", ()):
-                    duties[(item.clause.id, obligation)] = None
+                for index, duty in enumerate(item.duties):
+                    duties.setdefault((item.clause.id, index), duty)
             else:
                 failure = explain(item.condition_node, ctx)
                 unmet.append(Reason("unmet", item.clause.id, category, failure.needs,
@@ -74,8 +76,7 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True) -> D
 
     if blockers:
         return Decision("deny", tuple(blockers) + tuple(notes))
-    return Decision("allow", tuple(grants.values()) + tuple(notes),
-                    tuple(Duty(clause, obligation) for clause, obligation in duties))
+    return Decision("allow", tuple(grants.values()) + tuple(notes), tuple(duties.values()))
 
 
 def _negated(condition: m.Condition) -> str:
@@ -84,13 +85,17 @@ def _negated(condition: m.Condition) -> str:
     return f"not ({m.condition_text(condition)})"
 
 
-def _mismatch(item: CompiledClause, action: Action, ancestors) -> str | None:
-    """The first dimension on which the clause does not cover the action, or None."""
-    for field, vocab, allowed in item.dims:
+def _mismatch(item: CompiledClause, action: Action, terms: dict[str, tuple[str, ...] | None],
+              ancestors) -> str | None:
+    """The first dimension on which the clause does not cover the action, or None.
+
+    `terms` maps each action field to its term and that term's ancestors.
+    """
+    for field, _vocab, allowed in item.dims:
         if allowed is None:
             continue
-        value = getattr(action, field)
-        if value is None or allowed.isdisjoint(ancestors(vocab, value)):
+        above = terms[field]
+        if above is None or allowed.isdisjoint(above):
             return field
     if item.methods is not None and action.method not in item.methods:
         return "method"
@@ -149,7 +154,7 @@ def _needs(item: CompiledClause, action: Action, policy: CompiledPolicy) -> tupl
 
 
 def _notices(policy: CompiledPolicy, action: Action, blockers: list[Reason],
-             duties: dict[tuple[str, m.Obligation], None]) -> None:
+             duties: dict[tuple[str, int], Duty]) -> None:
     """A notice due before the action's event must have been given; others ride along."""
     events = policy.vocabulary.ancestors(m.Vocab.event, action.event)
     notice_given = action.context.get("notice_given")
@@ -161,40 +166,23 @@ def _notices(policy: CompiledPolicy, action: Action, blockers: list[Reason],
                     () if notice_given is not None else ("notice_given",),
                     (("notice_given", notice_given),) if notice_given is not None else ()))
         for item in policy.notices_other.get(event, ()):
-            clause = item.clause
-            assert isinstance(clause, m.Notification)
-            timing = clause.timing or m.Timing(when="after")
-            duties[(clause.id, m.NotifyDuty(timing=timing, channels=clause.channels))] = None
+            duties.setdefault((item.clause.id, -1), item.notice)
 
 
 def _security(policy: CompiledPolicy, action: Action, blockers: list[Reason],
-              duties: dict[tuple[str, m.Obligation], None]) -> None:
+              duties: dict[tuple[str, int], Duty]) -> None:
     """Security duties for the states the action puts data in; a known breach denies."""
-    states = STATES_OF_ACTION[action.action]
-    ancestors = policy.vocabulary.ancestors
     encrypted = action.context.get("encrypted")
-    for item in policy.security:
-        clause = item.clause
-        assert isinstance(clause, m.Security)
-        hit = [s for s in clause.states if s in states]
-        if not hit or not any(_overlaps(category, item.data, ancestors)
-                              for category in action.data):
-            continue
-        if clause.measure == "encrypt" and encrypted is False:
-            blockers.append(Reason("requires", clause.id, None, ("encrypted",), (),
-                                   (("encrypted", False),)))
-            continue
-        for state in hit:
-            obligation: m.Obligation = (
-                m.EncryptDuty(state=state) if clause.measure == "encrypt" else
-                m.FreeDuty(text=f"protect it {state.value} using {clause.means}"
-                           if clause.means else f"protect it {state.value}"))
-            duties[(clause.id, obligation)] = None
-
-
-def _overlaps(category: str, data: frozenset[str] | None, ancestors) -> bool:
-    if data is None:
-        return True
-    if not data.isdisjoint(ancestors(m.Vocab.category, category)):
-        return True
-    return any(category in ancestors(m.Vocab.category, d) for d in data)
+    seen: set[str] = set()
+    for category in action.data:
+        for item in policy.security_candidates(action.action, category):
+            clause_id = item.clause.id
+            if clause_id in seen:
+                continue
+            seen.add(clause_id)
+            if item.encrypts and encrypted is False:
+                blockers.append(Reason("requires", clause_id, None, ("encrypted",), (),
+                                       (("encrypted", False),)))
+                continue
+            for index, duty in enumerate(item.state_duties[action.action]):
+                duties.setdefault((clause_id, index), duty)
