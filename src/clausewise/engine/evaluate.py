@@ -21,8 +21,13 @@ Lookup = Callable[[str, str | None], list[CompiledClause]]
 _NEAREST = 3
 
 
-def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True) -> Decision:
-    """Decide one validated action. `indexed=False` takes the slow path (for tests)."""
+def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
+           explain_denials: bool = True) -> Decision:
+    """Decide one validated action. `indexed=False` takes the slow path (for tests).
+
+    `explain_denials=False` skips what only explains a denial (the nearest permissions
+    and which parts of a condition failed): the semantic diff needs only the effect.
+    """
     permits: Lookup = policy.permit_candidates if indexed else policy.scan_permits
     prohibitions: Lookup = policy.prohibition_candidates if indexed else policy.scan_prohibitions
     kind, ctx = action.action, action.context
@@ -62,12 +67,15 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True) -> D
                 grants.setdefault(item.clause.id, Reason("permits", item.clause.id, category))
                 for index, duty in enumerate(item.duties):
                     duties.setdefault((item.clause.id, index), duty)
-            else:
+            elif explain_denials:
                 failure = explain(item.condition_node, ctx)
                 unmet.append(Reason("unmet", item.clause.id, category, failure.needs,
                                     failure.missing, failure.given))
+            else:
+                unmet.append(Reason("unmet", item.clause.id, category))
         if not covered:
-            blockers.extend(unmet or _nearest(policy, kind, category, candidates, action))
+            blockers.extend(unmet or (_nearest(policy, kind, category, candidates, action)
+                                      if explain_denials else [Reason("no-clause", None, category)]))
 
     if kind != "notify" and action.event is not None:
         _notices(policy, action, blockers, duties)

@@ -1,0 +1,277 @@
+"""The action space two policies can tell apart, enumerated exactly and without a solver.
+
+A decision depends only on which clauses an action matches (structurally: its
+kind, data, subject, recipient, purpose, event, method, channel, right, period)
+and on the facts those clauses test. So, per action kind:
+
+1. list the rules of both policies that can take part (permissions, prohibitions,
+   notices on events, security duties);
+2. for every value of every dimension (every known term, plus "absent"), compute
+   the bitmask of rules it matches on that dimension, and keep one value per
+   distinct mask: values with equal masks are interchangeable;
+3. walk the product of these classes depth-first, intersecting masks and pruning
+   a branch whose partial mask was already seen at that depth (its leaves repeat);
+4. at each leaf, decide a representative action with both policies for every
+   combination of the facts the matched rules test (booleans: true, false,
+   missing; numbers: each threshold and its neighbours, and missing).
+
+Actions with several data categories need no enumeration: a decision is the
+conjunction of per-category decisions, so any change shows on one category.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .. import model as m
+from ..engine.action import DATA_ACTIONS, Action
+from ..engine.compile import VOCAB_OF_FIELD, CompiledClause, CompiledPolicy
+from ..engine.decision import Decision
+from ..engine.evaluate import _period_mismatch, decide
+from ..vocabulary import Vocabulary
+
+#: the dimensions each action kind is decided on
+DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "collect": ("category", "subject", "purpose", "event", "method"),
+    "use": ("category", "subject", "purpose", "event"),
+    "share": ("category", "subject", "recipient", "purpose", "event"),
+    "retain": ("category", "subject", "purpose", "event", "period"),
+    "notify": ("category", "subject", "purpose", "event", "channel"),
+    "exercise": ("category", "subject", "purpose", "event", "right", "channel"),
+}
+ABSENT = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A clause of one side, in the role it plays for one action kind."""
+
+    side: int           # 0 old, 1 new
+    role: str           # permit, prohibition, notice, security
+    item: CompiledClause
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One action of the space decided by both sides."""
+
+    action: Action
+    old: Decision
+    new: Decision
+
+
+def rules_for(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> list[Rule]:
+    rules: list[Rule] = []
+    for side, policy in enumerate(sides):
+        rules += [Rule(side, "permit", item) for item in policy.permits.get(kind, ())]
+        rules += [Rule(side, "prohibition", item) for item in policy.prohibitions.get(kind, ())]
+        if kind != "notify":
+            notices = {id(i): i for table in (policy.notices_before, policy.notices_other)
+                       for items in table.values() for i in items}
+            rules += [Rule(side, "notice", item) for item in notices.values()]
+        security = {id(i): i for table in (policy.security,) for (k, _), items in table.items()
+                    if k == kind for i in items}
+        rules += [Rule(side, "security", item) for item in
+                  sorted(security.values(), key=lambda i: i.order)]
+    return rules
+
+
+def _matches(rule: Rule, dim: str, value: object, vocab: Vocabulary) -> bool:
+    """Whether `rule` lets an action with this `dim` value through, on that dimension alone."""
+    item, role = rule.item, rule.role
+    if dim == "category":
+        if role == "notice":
+            return True
+        if value is ABSENT:
+            return item.data is None and role != "security"
+        if item.data is None:
+            return True
+        above = vocab.ancestors(m.Vocab.category, value)
+        if not item.data.isdisjoint(above):
+            return True
+        return role != "permit" and any(value in vocab.ancestors(m.Vocab.category, d)
+                                        for d in item.data)
+    if role == "security":
+        return True
+    if role == "notice":
+        if dim != "event":
+            return True
+        clause = item.clause
+        return value is not ABSENT and not set(clause.events).isdisjoint(
+            vocab.ancestors(m.Vocab.event, value))
+    if dim == "method":
+        return item.methods is None or value in item.methods
+    if dim == "period":
+        clause = item.clause
+        if not isinstance(clause, m.Retention):
+            return True
+        days, until = value
+        probe = _PeriodProbe(days, until)
+        return _period_mismatch(clause.period, probe, vocab.ancestors) is None
+    for field, vocab_name, allowed in item.dims:
+        if field == dim:
+            if allowed is None:
+                return True
+            return value is not ABSENT and not allowed.isdisjoint(vocab.ancestors(vocab_name,
+                                                                                  value))
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class _PeriodProbe:
+    days: int | None
+    until: str | None
+
+
+def _values(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
+            required: tuple[str, ...]) -> list[object]:
+    """Every value a dimension can take, mentioned terms first (they make better witnesses).
+
+    A dimension in `required` must be given for a valid action, so "absent" is left out.
+    """
+    if dim == "method":
+        return [ABSENT, *m.Method]
+    if dim == "period":
+        days = {0}
+        for rule in rules:
+            clause = rule.item.clause
+            if isinstance(clause, m.Retention) and clause.period.days is not None:
+                days |= {clause.period.days, clause.period.days + 1}
+        events = sorted(set(vocabs[0].terms[m.Vocab.event]) | set(vocabs[1].terms[m.Vocab.event]))
+        return [(None, None), *((d, None) for d in sorted(days)), *((None, e) for e in events)]
+    vocab = m.Vocab.category if dim == "category" else VOCAB_OF_FIELD[dim]
+    keys = set(vocabs[0].terms[vocab]) | set(vocabs[1].terms[vocab])
+    mentioned: dict[str, None] = {}
+    for rule in rules:
+        clause = rule.item.clause
+        attr = {"category": "data", "subject": "subjects", "recipient": "recipients",
+                "purpose": "purposes", "event": "events", "channel": "channels",
+                "right": "rights"}[dim]
+        for key in getattr(clause, attr, ()) or ():
+            mentioned.setdefault(key, None)
+    rest = sorted(keys - set(mentioned), key=lambda k: (k.count("."), k))
+    return [ABSENT, *mentioned, *rest] if dim not in required else [*mentioned, *rest]
+
+
+def _classes(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
+             required: tuple[str, ...]) -> list[tuple[int, object]]:
+    """One (mask, representative) per group of values that match the same rules."""
+    seen: dict[int, object] = {}
+    for value in _values(dim, rules, vocabs, required):
+        mask = 0
+        for bit, rule in enumerate(rules):
+            if _matches(rule, dim, value, vocabs[rule.side]):
+                mask |= 1 << bit
+        seen.setdefault(mask, value)
+    return [(mask, value) for mask, value in seen.items()]
+
+
+def _fact_values(facts: list[str], rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary]
+                 ) -> list[list[object]]:
+    """Each fact's distinguishing values: missing first, then bools or thresholds."""
+    out = []
+    for name in facts:
+        declared = vocabs[1].facts.get(name) or vocabs[0].facts.get(name)
+        if declared is not None and declared.type is m.FactType.int:
+            points: set[int] = set()
+            for rule in rules:
+                for node in _comparisons(rule.item.condition_node):
+                    if node.fact == name and isinstance(node.value, int):
+                        points |= {max(0, node.value - 1), node.value, node.value + 1}
+            out.append([ABSENT, *sorted(points or {0})])
+        else:
+            out.append([ABSENT, True, False])
+    return out
+
+
+def _comparisons(node: m.Condition | None) -> Iterator[m.Comparison]:
+    if node is None:
+        return
+    if isinstance(node, m.Comparison):
+        yield node
+    elif isinstance(node, m.Not):
+        yield from _comparisons(node.operand)
+    elif isinstance(node, (m.All, m.Any_)):
+        for operand in node.operands:
+            yield from _comparisons(operand)
+
+
+def _facts_of(rules: list[Rule], mask: int) -> list[str]:
+    facts: dict[str, None] = {}
+    for bit, rule in enumerate(rules):
+        if not mask >> bit & 1:
+            continue
+        for fact in m.condition_facts(rule.item.condition_node):
+            facts.setdefault(fact, None)
+        if rule.role == "notice":
+            facts.setdefault("notice_given", None)
+        if rule.role == "security" and rule.item.encrypts:
+            facts.setdefault("encrypted", None)
+    return list(facts)
+
+
+def _action(kind: str, dims: tuple[str, ...], values: tuple[object, ...],
+            context: dict[str, object]) -> Action:
+    """The representative action; built without validation, its parts being known terms."""
+    fields: dict[str, object] = {"action": kind, "context": context}
+    for dim, value in zip(dims, values):
+        if value is ABSENT:
+            continue
+        if dim == "category":
+            fields["data"] = (value,)
+        elif dim == "period":
+            fields["days"], fields["until"] = value
+        else:
+            fields[dim] = value
+    return Action.model_construct(**fields)
+
+
+def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[Point]:
+    """Every distinguishable action of this kind, decided by both sides."""
+    rules = rules_for(kind, sides)
+    vocabs = (sides[0].vocabulary, sides[1].vocabulary)
+    dims = DIMENSIONS[kind]
+    required = ("category",) if kind in DATA_ACTIONS else ("right",) if kind == "exercise" else ()
+    classes = [_classes(dim, rules, vocabs, required) for dim in dims]
+    full = (1 << len(rules)) - 1
+    seen: set[tuple[int, int]] = set()
+
+    def walk(depth: int, mask: int, chosen: tuple[object, ...]) -> Iterator[tuple[int, tuple]]:
+        if depth == len(dims):
+            yield mask, chosen
+            return
+        for dim_mask, value in classes[depth]:
+            combined = mask & dim_mask
+            if (depth, combined) in seen:
+                continue
+            seen.add((depth, combined))
+            yield from walk(depth + 1, combined, chosen + (value,))
+
+    keys = [_semantic_key(rule) for rule in rules]
+    for mask, values in walk(0, full, ()):
+        matched = [(rule.side, keys[bit]) for bit, rule in enumerate(rules) if mask >> bit & 1]
+        if Counter(k for side, k in matched if side == 0) == \
+                Counter(k for side, k in matched if side == 1):
+            continue  # the same clauses decide on both sides: the same decisions
+        facts = _facts_of(rules, mask)
+        base = _action(kind, dims, values, {})
+        for combo in itertools.product(*_fact_values(facts, rules, vocabs)):
+            context = {f: v for f, v in zip(facts, combo) if v is not ABSENT}
+            action = base.model_copy(update={"context": context})
+            yield Point(action, decide(sides[0], action, explain_denials=False),
+                        decide(sides[1], action, explain_denials=False))
+
+
+def _semantic_key(rule: Rule) -> tuple[object, ...]:
+    """What a rule decides with: everything of its clause but its id, prose and place.
+
+    Nested nodes compare and hash without their spans (model.Node), so moving a
+    clause to another line changes nothing here.
+    """
+    clause = rule.item.clause
+    return (rule.role, type(clause)) + tuple(
+        getattr(clause, name) for name in type(clause).model_fields
+        if name not in ("id", "text", "span"))
