@@ -1,0 +1,91 @@
+"""`clausewise diff`: which actions change decision between two versions of a policy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from ..diff.changes import DiffResult, diff
+from ..diff.report import rendered_diff, to_github, to_json, to_markdown, to_text
+from ..errors import PolicyError, UsageError
+from ..loader import load, read_source
+from . import EXIT_FINDING, EXIT_OK, main, reports_errors
+
+#: --fail-on choice -> the change classes that fail the run
+FAIL_ON = {
+    "widening": ("widening", "obligation-removed"),
+    "any": ("widening", "narrowing", "obligation-added", "obligation-removed"),
+    "none": (),
+}
+
+
+@main.command("diff")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--base", metavar="GITREF", help="Compare FILE as it is now with FILE (and "
+              "what it includes) at this git revision, e.g. origin/main.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "github"]),
+              default="text", show_default=True, help="markdown suits a pull-request comment; "
+              "github prints workflow annotations on the changed clauses.")
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="widening",
+              show_default=True, help="Exit 1 when a change of this sort is found: widening "
+              "(an action now allowed, or an obligation dropped), any decision or obligation "
+              "change, or none.")
+@reports_errors
+def diff_command(files: tuple[str, ...], base: str | None, fmt: str, fail_on: str) -> None:
+    """Compare OLD and NEW (or, with --base, FILE at GITREF and FILE now).
+
+    Reports every action whose decision changes, exactly, over every action the two
+    versions can tell apart, grouped into statements, each with a witness action;
+    then obligation and text changes, and the diff of the rendered policy.
+    Exit 0 when no decision changes, 1 when a change matches --fail-on, 2 on bad input.
+    """
+    if base is not None:
+        if len(files) != 1:
+            raise UsageError.single("usage", "with --base, give exactly one FILE")
+        old = load(files[0], reader=_git_reader(base))
+        new = load(files[0])
+    else:
+        if len(files) != 2:
+            raise UsageError.single("usage", "give OLD and NEW, or one FILE with --base GITREF")
+        old, new = load(files[0]), load(files[1])
+    result = diff(old, new)
+    rendered = rendered_diff(result) if fmt in ("markdown", "json") else ""
+    output = {"text": lambda: to_text(result), "markdown": lambda: to_markdown(result, rendered),
+              "json": lambda: to_json(result, rendered), "github": lambda: to_github(result)}
+    text = output[fmt]()
+    if text:
+        click.echo(text)
+    sys.exit(_exit_code(result, fail_on))
+
+
+def _exit_code(result: DiffResult, fail_on: str) -> int:
+    failing = FAIL_ON[fail_on]
+    return EXIT_FINDING if any(c.cls in failing for c in result.changes) else EXIT_OK
+
+
+def _git_reader(ref: str):
+    """A file reader that takes each policy file as it was at `ref`."""
+    def read(path: str) -> str:
+        file = Path(path).resolve()
+        try:
+            top = subprocess.run(["git", "-C", str(file.parent), "rev-parse", "--show-toplevel"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            raise UsageError.single("not-a-repository", f"`{path}` is not in a git "
+                                    "repository, so --base cannot read an older version") \
+                from None
+        relative = file.relative_to(Path(top).resolve()).as_posix()
+        shown = subprocess.run(["git", "-C", top, "show", f"{ref}:{relative}"],
+                               capture_output=True)
+        if shown.returncode != 0:
+            message = shown.stderr.decode("utf-8", "replace").strip().splitlines()
+            if any("does not exist" in line or "exists on disk, but not in" in line
+                   for line in message):
+                raise PolicyError.single("no-such-file", f"no such file: `{path}` at {ref}")
+            raise UsageError.single("bad-revision", f"git cannot show `{relative}` at "
+                                    f"`{ref}`: {message[-1] if message else 'unknown error'}")
+        return read_source(path, shown.stdout)
+    return read

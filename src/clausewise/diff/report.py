@@ -1,0 +1,166 @@
+"""A `DiffResult` in words: text, Markdown for a pull-request comment, JSON, GitHub annotations.
+
+Like the engine's explanations, these only read the result and the two models.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+from ..loader import Loaded
+from .changes import CLASSES, Change, DiffResult
+
+_TITLE = {"widening": "Widened: denied before, allowed now",
+          "narrowing": "Narrowed: allowed before, denied now",
+          "obligation-added": "Obligations added", "obligation-removed": "Obligations removed",
+          "text": "Text only (no decision changes)"}
+_VERB = {"widening": "is now allowed (was denied)", "narrowing": "is now denied (was allowed)",
+         "obligation-added": "is allowed with a new obligation",
+         "obligation-removed": "is allowed without an obligation it had"}
+
+
+def witness_json(change: Change) -> dict[str, Any]:
+    assert change.witness is not None
+    return change.witness.model_dump(mode="json", exclude_defaults=True)
+
+
+def _where(loaded: Loaded, clause_ids: tuple[str, ...]) -> list[str]:
+    out = []
+    for clause_id in clause_ids:
+        clause = next((c for c in loaded.policy.clauses if c.id == clause_id), None)
+        where = f" ({clause.span.file}:{clause.span.line})" if clause and clause.span else ""
+        out.append(f"`{clause_id}`{where}")
+    return out
+
+
+def statement(change: Change, result: DiffResult) -> str:
+    """One sentence that says the change, with the witness's shape."""
+    if change.cls == "text":
+        return change.detail
+    witness = change.witness
+    assert witness is not None
+    parts = [witness.action]
+    if witness.data:
+        parts.append(", ".join(witness.data))
+    for name, word in (("subject", "of" if witness.data else ""), ("right", "right"),
+                       ("recipient", "with"), ("purpose", "for"), ("event", "on"),
+                       ("channel", "via")):
+        value = getattr(witness, name)
+        if value is not None:
+            parts.append(f"{word} {value}".strip())
+    facts = ", ".join(f"{k}={json.dumps(v)}" for k, v in witness.context.items())
+    text = " ".join(parts) + f" {_VERB[change.cls]}"
+    if facts:
+        text += f" when {facts}"
+    if change.obligations:
+        text += ": " + "; ".join(change.obligations)
+    if change.count > 1:
+        text += f" ({change.count} distinguishable actions like it)"
+    return text
+
+
+def _deciders(change: Change, result: DiffResult) -> tuple[str, str]:
+    old = ", ".join(_where(result.old, change.old_clauses)) or "no clause (default deny)"
+    new = ", ".join(_where(result.new, change.new_clauses)) or "no clause (default deny)"
+    return old, new
+
+
+def summary(result: DiffResult) -> dict[str, int]:
+    return {cls: len(result.of(cls)) for cls in CLASSES}
+
+
+def rendered_diff(result: DiffResult) -> str:
+    """The unified diff of the published (Markdown) policy, old to new."""
+    from ..renderers import render
+
+    old = render(result.old, "markdown").splitlines(keepends=True)
+    new = render(result.new, "markdown").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(old, new, f"a/{result.old.policy.root}",
+                                        f"b/{result.new.policy.root}"))
+
+
+def to_text(result: DiffResult) -> str:
+    counts = summary(result)
+    if not result.changes:
+        return "no changes: every action is decided the same way, and the text is the same"
+    lines = [", ".join(f"{n} {cls}" for cls, n in counts.items() if n)]
+    for cls in CLASSES:
+        for change in result.of(cls):
+            lines.append(f"{cls}: {statement(change, result)}")
+            if change.cls != "text":
+                old, new = _deciders(change, result)
+                lines.append(f"    before: {old}")
+                lines.append(f"    now:    {new}")
+                lines.append(f"    witness: {json.dumps(witness_json(change))}")
+    return "\n".join(lines)
+
+
+def to_markdown(result: DiffResult, rendered: str) -> str:
+    counts = summary(result)
+    lines = ["## clausewise: what this change does to data use", ""]
+    if not result.changes:
+        lines.append("No changes: every action is decided the same way, and the text is "
+                     "the same.")
+        return "\n".join(lines) + "\n"
+    lines += ["| change | statements |", "|---|---|"]
+    lines += [f"| {cls} | {n} |" for cls, n in counts.items() if n]
+    for cls in CLASSES:
+        changes = result.of(cls)
+        if not changes:
+            continue
+        lines += ["", f"### {_TITLE[cls]}", ""]
+        for change in changes:
+            lines.append(f"- {statement(change, result)}")
+            if change.cls != "text":
+                old, new = _deciders(change, result)
+                lines.append(f"  - before: {old}; now: {new}")
+                lines.append(f"  - witness: `{json.dumps(witness_json(change))}`")
+    if rendered:
+        lines += ["", "<details><summary>Published policy: rendered diff</summary>", "",
+                  "```diff", rendered.rstrip("\n"), "```", "", "</details>"]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(result: DiffResult, rendered: str) -> str:
+    def record(change: Change) -> dict[str, Any]:
+        data: dict[str, Any] = {"class": change.cls, "statement": statement(change, result)}
+        if change.cls == "text":
+            data["clause"] = change.clause
+            return data
+        data.update({
+            "kind": change.kind, "witness": witness_json(change), "count": change.count,
+            "old": {"clauses": list(change.old_clauses)},
+            "new": {"clauses": list(change.new_clauses)},
+            "obligations": list(change.obligations),
+            "spans": {k: list(v) for k, v in change.values.items()},
+        })
+        data["old"]["sources"] = _where(result.old, change.old_clauses)
+        data["new"]["sources"] = _where(result.new, change.new_clauses)
+        return data
+
+    return json.dumps({"old": result.old.policy.root, "new": result.new.policy.root,
+                       "summary": summary(result),
+                       "changes": [record(c) for c in result.changes],
+                       "rendered_diff": rendered}, indent=2)
+
+
+def to_github(result: DiffResult) -> str:
+    """GitHub workflow commands: one annotation per change, on the clause's line."""
+    level = {"widening": "error", "narrowing": "warning", "obligation-added": "notice",
+             "obligation-removed": "warning", "text": "notice"}
+    lines = []
+    for change in result.changes:
+        file, line = result.new.policy.root, 1
+        ids = change.new_clauses or change.old_clauses or ((change.clause,) if change.clause
+                                                            else ())
+        for loaded in (result.new, result.old):
+            clause = next((c for c in loaded.policy.clauses if ids and c.id == ids[0]), None)
+            if clause is not None and clause.span is not None:
+                file, line = clause.span.file, clause.span.line
+                break
+        message = statement(change, result).replace("%", "%25").replace("\n", "%0A")
+        lines.append(f"::{level[change.cls]} file={file},line={line},"
+                     f"title=clausewise {change.cls}::{message}")
+    return "\n".join(lines)
