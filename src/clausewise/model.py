@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
+from functools import cached_property
 from typing import Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field

@@ -256,13 +256,36 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
         if Counter(k for side, k in matched if side == 0) == \
                 Counter(k for side, k in matched if side == 1):
             continue  # the same clauses decide on both sides: the same decisions
-        facts = _facts_of(rules, mask)
+        facts = [f for f in _facts_of(rules, mask) if f not in _idle_facts(rules, keys, mask)]
         base = _action(kind, dims, values, {})
         for combo in itertools.product(*_fact_values(facts, rules, vocabs)):
             context = {f: v for f, v in zip(facts, combo) if v is not ABSENT}
             action = base.model_copy(update={"context": context})
             yield Point(action, decide(sides[0], action, explain_denials=False),
                         decide(sides[1], action, explain_denials=False))
+
+
+def _idle_facts(rules: list[Rule], keys: list[tuple[object, ...]], mask: int) -> set[str]:
+    """Facts only tested by prohibitions that both sides share: leaving them out is exact.
+
+    Such a prohibition either applies on both sides (both deny: no change) or on
+    neither, and with its facts missing its condition is unknown, so it does not
+    apply. Any change therefore shows with those facts missing.
+    """
+    matched = [(bit, rule) for bit, rule in enumerate(rules) if mask >> bit & 1]
+    counts = [Counter(keys[bit] for bit, rule in matched if rule.side == side)
+              for side in (0, 1)]
+    shared = counts[0] & counts[1]
+    idle: set[str] = set()
+    busy: set[str] = set()
+    for bit, rule in matched:
+        facts = set(m.condition_facts(rule.item.condition_node))
+        if rule.role == "prohibition" and keys[bit] in shared:
+            idle |= facts
+        else:
+            busy |= facts | ({"notice_given"} if rule.role == "notice" else set()) | \
+                ({"encrypted"} if rule.role == "security" and rule.item.encrypts else set())
+    return idle - busy
 
 
 def _semantic_key(rule: Rule) -> tuple[object, ...]:
