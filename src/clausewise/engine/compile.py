@@ -191,8 +191,8 @@ class CompiledPolicy:
         if category is not None:
             for key in self.vocabulary.ancestors(m.Vocab.category, category):
                 found.extend(table.get((action, key), ()))
-        if len(found) > 1:
-            found.sort(key=_order)
+        if len(found) > 1:  # a clause naming a category and its ancestor is filed twice
+            found = sorted({id(c): c for c in found}.values(), key=_order)
         return found
 
     def _prohibition_candidates(self, action: str, category: str | None) -> list[CompiledClause]:
