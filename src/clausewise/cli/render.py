@@ -1,0 +1,36 @@
+"""`clausewise render`: print the human-readable policy made from the rules."""
+
+from __future__ import annotations
+
+import click
+
+from ..loader import load
+from ..renderers import FORMATS, render as render_policy
+from ..renderers.output import write_atomic
+from . import main, reports_errors
+
+
+@main.command()
+@click.argument("policy", type=click.Path(dir_okay=False))
+@click.option("-f", "--format", "format_", type=click.Choice(list(FORMATS)), default="markdown",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to FILE (all at once, or not at all) instead of stdout.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False),
+              help="Directory of Jinja templates that override ours by name (run sandboxed).")
+@click.option("--trace", is_flag=True,
+              help="Add each paragraph's clause id and file:line, for a legal reviewer.")
+@reports_errors
+def render(policy: str, format_: str, output: str | None, templates: str | None,
+           trace: bool) -> None:
+    """Render POLICY as a privacy policy people read: markdown, html or text.
+
+    Every clause appears once, in the layout of a published privacy policy;
+    the HTML page adds a decision matrix computed from the rules. A template
+    error is reported as template:line (exit 2) and writes no file.
+    """
+    text = render_policy(load(policy), format_, trace, templates=templates)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)

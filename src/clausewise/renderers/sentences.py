@@ -1,0 +1,142 @@
+"""One generated English sentence per clause, for clauses that carry no prose.
+
+A clause's own `text` always wins (see outline.py); these sentences say what
+the structured fields say, so a policy written without prose still renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .. import model as m
+from ..vocabulary import Vocabulary
+from . import words as w
+
+_METHOD = {m.Method.provided: "that you give us", m.Method.automatic: "automatically",
+           m.Method.cookies: "through cookies", m.Method.third_party: "through third parties"}
+
+
+def generate(clause: m.AnyClause, policy: m.Policy, vocab: Vocabulary) -> str:
+    """The sentence(s) that say what `clause` decides."""
+    return _BUILDERS[clause.kind](clause, policy, vocab)
+
+
+def _data(vocab: Vocabulary, keys: tuple[str, ...]) -> str:
+    return w.join([w.data_label(vocab, key) for key in keys]) or "information"
+
+
+def _purposes(vocab: Vocabulary, keys: tuple[str, ...]) -> str:
+    if not keys:
+        return ""
+    if len(keys) == 1:
+        return f"for {w.label(vocab, m.Vocab.purpose, keys[0])}"
+    return f"for these purposes: {w.labels(vocab, m.Vocab.purpose, keys)}"
+
+
+def _events(vocab: Vocabulary, keys: tuple[str, ...]) -> str:
+    return f"on {w.labels(vocab, m.Vocab.event, keys, 'or')}" if keys else ""
+
+
+def _recipients(vocab: Vocabulary, keys: tuple[str, ...], word: str = "and") -> str:
+    return f"with {w.labels(vocab, m.Vocab.recipient, keys, word)}" if keys else ""
+
+
+def _say(*parts: str, restriction: str = "", duties: tuple[m.Obligation, ...] = (),
+         vocab: Vocabulary) -> str:
+    """Parts joined into a sentence; the restriction after a comma, then the duties."""
+    text = " ".join(part for part in parts if part)
+    main = w.sentence(f"{text}, {restriction}" if restriction else text)
+    extra = w.obligations(vocab, duties)
+    return f"{main} {extra}" if extra else main
+
+
+def _collection(c: m.Collection, policy: m.Policy, vocab: Vocabulary) -> str:
+    methods = w.join([_METHOD[method] for method in c.methods], "or")
+    text = _say("we collect", _data(vocab, c.data), methods, _events(vocab, c.events),
+                _purposes(vocab, c.purposes), restriction=w.conditions(vocab, c),
+                duties=c.obligations, vocab=vocab)
+    if c.required is not None:
+        text += " Giving it is required." if c.required else " Giving it is optional."
+    return text
+
+
+def _use(c: m.Use, policy: m.Policy, vocab: Vocabulary) -> str:
+    return _say("we use", _data(vocab, c.data), _purposes(vocab, c.purposes),
+                _events(vocab, c.events), restriction=w.conditions(vocab, c),
+                duties=c.obligations, vocab=vocab)
+
+
+def _sharing(c: m.Sharing, policy: m.Policy, vocab: Vocabulary) -> str:
+    return _say("we share", _data(vocab, c.data), _recipients(vocab, c.recipients),
+                _purposes(vocab, c.purposes), _events(vocab, c.events),
+                restriction=w.conditions(vocab, c), duties=c.obligations, vocab=vocab)
+
+
+def _retention(c: m.Retention, policy: m.Policy, vocab: Vocabulary) -> str:
+    return _say("we keep", _data(vocab, c.data), w.period(c.period, vocab),
+                restriction=w.conditions(vocab, c), duties=c.obligations, vocab=vocab)
+
+
+def before_what(policy: m.Policy, events: tuple[str, ...], vocab: Vocabulary) -> str:
+    """What a notice due `before` its event comes before, in words."""
+    for clause in policy.clauses:
+        if set(getattr(clause, "events", ())) & set(events):
+            if isinstance(clause, m.Sharing):
+                return "your information is transferred"
+            if isinstance(clause, m.Collection):
+                return "your information is collected"
+    return w.labels(vocab, m.Vocab.event, events, "or") or "it happens"
+
+
+def _notification(c: m.Notification, policy: m.Policy, vocab: Vocabulary) -> str:
+    how = w.channels(vocab, c.channels)
+    timing = c.timing
+    if timing is not None and timing.when == "before":
+        lead = f"before {before_what(policy, c.events, vocab)},"
+    elif timing is not None and c.events:
+        events = w.labels(vocab, m.Vocab.event, c.events, "or")
+        lead = f"within {timing.days} days of {events}," if timing.when == "within" \
+            else f"after {events},"
+    else:
+        lead = f"{_events(vocab, c.events)}," if c.events else ""
+    verb = "we will notify you" if timing is not None else "we will contact you"
+    return _say(lead, verb, how, _purposes(vocab, c.purposes),
+                restriction=w.conditions(vocab, c), duties=c.obligations, vocab=vocab)
+
+
+def _right(c: m.Right, policy: m.Policy, vocab: Vocabulary) -> str:
+    rights = w.labels(vocab, m.Vocab.right, c.rights, "or") or "exercise your rights"
+    via = w.labels(vocab, m.Vocab.channel, c.channels, "or")
+    return _say("you may", rights, f"via {via}" if via else "",
+                restriction=w.conditions(vocab, c), duties=c.obligations, vocab=vocab)
+
+
+def _prohibition(c: m.Prohibition, policy: m.Policy, vocab: Vocabulary) -> str:
+    verbs = w.actions(c.actions) or "collect, use or share"
+    subjects = w.labels(vocab, m.Vocab.subject, c.subjects, "or")
+    restriction = w.condition(vocab, c.condition) if c.condition is not None else ""
+    if restriction.startswith("for children") or restriction.startswith("for people"):
+        restriction = "about" + restriction[3:]
+    return _say("we never", verbs, _data(vocab, c.data), f"of {subjects}" if subjects else "",
+                _recipients(vocab, c.recipients, "or"), _purposes(vocab, c.purposes),
+                _events(vocab, c.events), restriction, vocab=vocab)
+
+
+def _security(c: m.Security, policy: m.Policy, vocab: Vocabulary) -> str:
+    return _say(f"we {c.measure}", _data(vocab, c.data), w.states(c.states),
+                f"using {c.means}" if c.means else "", vocab=vocab)
+
+
+def _disclaimer(c: m.Disclaimer, policy: m.Policy, vocab: Vocabulary) -> str:
+    if not c.recipients:
+        return "This policy makes no further promise here."
+    who = w.labels(vocab, m.Vocab.recipient, c.recipients)
+    return w.sentence(f"this policy does not cover {who}; we are not responsible for how "
+                      "they use information you give them")
+
+
+_BUILDERS: dict[str, Callable[..., str]] = {
+    "collection": _collection, "use": _use, "sharing": _sharing, "retention": _retention,
+    "notification": _notification, "right": _right, "prohibition": _prohibition,
+    "security": _security, "disclaimer": _disclaimer,
+}
