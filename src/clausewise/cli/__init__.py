@@ -42,7 +42,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import check, render, validate  # noqa: F401  (each module adds its command to `main`)
+    from . import check, diff, render, schema, validate  # noqa: F401  (each module adds its command to `main`)
 
 
 _register()
