@@ -97,3 +97,11 @@ def test_kareo_matrix(kareo) -> None:
     assert used["user", "essential.service"] == ALLOWED
     assert matrix.audience[0][0] == "no-children"
     assert decision_matrix(kareo.policy, kareo.vocabulary) == matrix  # pure
+
+
+def test_kareo_matrix_marks_health_data_never(kareo) -> None:
+    matrix = decision_matrix(kareo.policy, kareo.vocabulary)
+    for table in matrix.tables:
+        row = next(r for r in table.rows if r.key == "user.health_and_medical")
+        assert {cell.mark for cell in row.cells} == {NEVER}
+        assert all(cell.clauses == ("no-phi",) for cell in row.cells)

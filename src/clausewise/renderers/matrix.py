@@ -70,7 +70,9 @@ def decision_matrix(policy: m.Policy, vocab: Vocabulary) -> Matrix:
     """Compute both tables (who receives what, what it is used for) from the model."""
     audience = tuple(p for p in _prohibitions(policy) if _audience_only(p))
     prohibitions = [p for p in _prohibitions(policy) if not _audience_only(p)]
-    categories = _named(c.data for c in policy.clauses if isinstance(c, m.Permission))
+    # rows: what permissions name, and what prohibitions name (so "never" shows)
+    categories = _named([c.data for c in policy.clauses if isinstance(c, m.Permission)]
+                        + [p.data for p in prohibitions])
     rows = sorted(categories)
     sharing = [c for c in policy.clauses if isinstance(c, m.Sharing)]
     uses = [c for c in policy.clauses if isinstance(c, m.Use)]
