@@ -80,7 +80,7 @@ def format_diagnostic(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str
     if span is not None:
         text = sources.get(span.file)
         if text is not None:
-            source_lines = text.splitlines()
+            source_lines = text.split("\n")  # as the lexer counts lines (not at \f, \u2028)
             if 1 <= span.line <= len(source_lines):
                 line = source_lines[span.line - 1].expandtabs(1)
                 if len(line) > 200:  # keep minified or generated input readable

@@ -38,17 +38,18 @@ def read_source(path: str, data: bytes | None = None) -> str:
                 raise PolicyError((Diagnostic("not-a-file", f"`{path}` is a directory, "
                                               "not a policy file", start),))
             if file.stat().st_size > MAX_BYTES:
-                raise _too_large(path, file.stat().st_size, start)
-            data = file.read_bytes()
+                raise _too_large(path, start)
+            with file.open("rb") as stream:  # bounded: /dev/zero has size 0 and no end
+                data = stream.read(MAX_BYTES + 1)
         except FileNotFoundError:
-            raise PolicyError((Diagnostic("no-such-file", f"no such file: `{path}`", None),)) \
+            raise PolicyError((Diagnostic("no-such-file", f"no such file: `{path}`", start),)) \
                 from None
         except PermissionError:
             raise PolicyError((Diagnostic("unreadable", f"cannot read `{path}`: permission "
-                                          "denied", None),)) from None
+                                          "denied", start),)) from None
     if len(data) > MAX_BYTES:
-        raise _too_large(path, len(data), start)
-    if b"\0" in data[:8192]:
+        raise _too_large(path, start)
+    if b"\0" in data:  # anywhere: a NUL past the start is as binary (and memchr is fast)
         raise PolicyError((Diagnostic("binary-file", f"`{path}` is a binary file, not a policy",
                                       start, "policy files are UTF-8 text"),))
     try:
@@ -65,10 +66,10 @@ def read_source(path: str, data: bytes | None = None) -> str:
     return text.replace("\r\n", "\n")
 
 
-def _too_large(path: str, size: int, span: m.Span) -> PolicyError:
+def _too_large(path: str, span: m.Span) -> PolicyError:
     return PolicyError((Diagnostic(
-        "file-too-large", f"`{path}` is {size / 1e6:.1f} MB; policy files may be at most "
-        f"{MAX_BYTES // (1024 * 1024)} MB", span, "split it into files joined with `include`"),))
+        "file-too-large", f"`{path}` is larger than {MAX_BYTES // (1024 * 1024)} MB, the most a "
+        "policy file may be", span, "split it into files joined with `include`"),))
 
 
 def load(path: str | Path, *, reader=read_source) -> Loaded:

@@ -41,9 +41,12 @@ def check_term_definitions(policy: m.Policy, documents: list[m.Document],
         seen.setdefault(where, term)
         parent = term.parent or (term.key.rsplit(".", 1)[0] if "." in term.key else None)
         if parent is not None and not vocabulary.knows(term.vocab, parent):
+            # point at the word after `under` where there is one
+            at = next((ref.span for ref in _parent_references(documents)
+                       if _within(ref.span, term.span)), term.span)
             yield Diagnostic("unknown-parent", f"{term.vocab.value} `{term.key}` is placed "
                              f"under `{parent}`, which is not a known {term.vocab.value}",
-                             term.span, did_you_mean(parent, vocabulary.terms[term.vocab]))
+                             at, did_you_mean(parent, vocabulary.terms[term.vocab]))
         if parent is not None and term.key in vocabulary.ancestors(term.vocab, parent):
             yield Diagnostic("term-cycle", f"{term.vocab.value} `{term.key}` is placed under "
                              "itself", term.span)
@@ -51,13 +54,37 @@ def check_term_definitions(policy: m.Policy, documents: list[m.Document],
 
 def check_references(policy: m.Policy, documents: list[m.Document],
                      vocabulary: Vocabulary) -> Iterator[Diagnostic]:
+    parents = set(map(id, _parent_references(documents)))  # check_term_definitions' part
     for document in documents:
         for ref in document.references:
-            if not vocabulary.knows(ref.vocab, ref.key):
+            if not vocabulary.knows(ref.vocab, ref.key) and id(ref) not in parents:
                 yield Diagnostic("unknown-term", f"unknown {ref.vocab.value} `{ref.key}`",
                                  ref.span, did_you_mean(ref.key, vocabulary.terms[ref.vocab])
                                  or f"declare it with `define {ref.vocab.value} {ref.key} "
                                  "\"its label\"`")
+
+
+def _parent_references(documents: list[m.Document]) -> list[m.Reference]:
+    """The references that name the parent of a `define ... under X` (the X)."""
+    found = []
+    for document in documents:
+        defines: dict[tuple[m.Vocab, str], list[m.Span | None]] = {}
+        for term in document.terms:
+            if term.parent is not None:
+                defines.setdefault((term.vocab, term.parent), []).append(term.span)
+        if not defines:
+            continue
+        for ref in document.references:
+            spans = defines.get((ref.vocab, ref.key))
+            if spans and any(_within(ref.span, span) for span in spans):
+                found.append(ref)
+    return found
+
+
+def _within(inner: m.Span | None, outer: m.Span | None) -> bool:
+    return inner is not None and outer is not None and inner.file == outer.file and \
+        (outer.line, outer.column) <= (inner.line, inner.column) <= \
+        (outer.end_line, outer.end_column)
 
 
 def check_clause_ids(policy: m.Policy, documents: list[m.Document],

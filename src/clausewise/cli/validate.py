@@ -11,7 +11,7 @@ from . import main, reports_errors
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())  # the loader checks them
 @reports_errors
 def validate(files: tuple[str, ...]) -> None:
     """Parse and check each policy FILE (with the files it includes).
