@@ -1,0 +1,260 @@
+"""Bad input never crashes `clausewise validate`: each is a located, coded message and exit 2.
+
+The corpus is `tests/data/bad/`: one small file per mistake, named for it, and
+`cases.json` beside them with what `validate` must say about each file: the
+position (`line:col` in the file itself, or `other/file:line:col`), the error
+code, a fragment of the message and, where there is one, of the help line.
+`{dir}` in an expectation stands for the corpus directory. The cases that need
+big or odd files (too large, ~3 MB, NUL past the start, deep nesting) make them
+in a temporary directory here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from clausewise.cli import main
+from clausewise.grammar.build import MAX_DEPTH
+from clausewise.loader import MAX_BYTES
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = ROOT / "tests" / "data" / "bad"
+CASES: list[dict] = json.loads((BAD / "cases.json").read_text(encoding="utf-8"))
+
+_ERROR_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): "
+                         r"error\[(?P<code>[a-z-]+)\]: (?P<message>.*)$")
+
+
+@dataclass
+class Reported:
+    """One diagnostic as printed: where, code, message, help and the caret's column."""
+
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str
+    help: str | None = None
+    caret_column: int | None = None
+
+
+def parse_report(output: str) -> list[Reported]:
+    """The diagnostics in `validate`'s output, in the order printed."""
+    found: list[Reported] = []
+    for text in output.splitlines():
+        match = _ERROR_LINE.match(text)
+        if match:
+            found.append(Reported(match["file"], int(match["line"]), int(match["column"]),
+                                  match["code"], match["message"]))
+        elif found and text.startswith("  = help: "):
+            found[-1].help = text.removeprefix("  = help: ")
+        elif found and re.match(r"^ +\| +\^", text):
+            found[-1].caret_column = text.index("^") - text.index("|") - 1
+    return found
+
+
+def validate(*args: str) -> tuple[int, str]:
+    """Run `clausewise validate` in process; the exit code and everything it printed."""
+    result = CliRunner().invoke(main, ["validate", *args])
+    # a crash would be caught by CliRunner and stored here, not printed: check for it
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result.exit_code, result.output
+
+
+def expected_location(case: dict, at: str) -> tuple[str, int, int]:
+    *file, line, column = at.split(":")
+    path = BAD / file[0] if file else BAD / case["file"]
+    return str(path), int(line), int(column)
+
+
+def fill(text: str) -> str:
+    return text.replace("{dir}", str(BAD))
+
+
+def assert_reports(case: dict, output: str) -> None:
+    reported = parse_report(output)
+    expected = case["expect"]
+    assert [r.code for r in reported] == [e["code"] for e in expected], output
+    for got, want in zip(reported, expected):
+        assert (got.file, got.line, got.column) == expected_location(case, want["at"]), output
+        assert fill(want["message"]) in got.message, output
+        if "help" in want:
+            assert got.help is not None and fill(want["help"]) in got.help, output
+        if got.caret_column is not None:  # the caret under the source line marks the column
+            assert got.caret_column == got.column, output
+
+
+# ------------------------------------------------------------------ the corpus
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_bad_input_gives_exit_2_and_a_located_error(case: dict) -> None:
+    code, output = validate(str(BAD / case["file"]))
+    assert code == 2, output
+    assert "Traceback" not in output
+    assert_reports(case, output)
+
+
+def test_every_corpus_file_has_a_case_and_every_case_its_file() -> None:
+    on_disk = {p.name for p in BAD.glob("*.policy")}
+    present = {c["file"] for c in CASES if not c.get("absent") and not c.get("directory")}
+    assert on_disk == present
+    for case in CASES:
+        path = BAD / case["file"]
+        if case.get("absent"):
+            assert not path.exists()
+        elif case.get("directory"):
+            assert path.is_dir()
+
+
+def test_expectations_are_listed_in_position_order() -> None:
+    for case in CASES:
+        places = [expected_location(case, e["at"]) for e in case["expect"]]
+        assert places == sorted(places), case["file"]
+
+
+@pytest.mark.parametrize("name", ["several-errors.policy", "several-syntax-errors.policy"])
+def test_several_errors_are_all_reported_sorted_by_position(name: str) -> None:
+    code, output = validate(str(BAD / name))
+    reported = parse_report(output)
+    assert code == 2
+    assert len(reported) >= 3
+    places = [(r.file, r.line, r.column) for r in reported]
+    assert places == sorted(places)
+    codes = {r.code for r in reported}
+    assert len(codes) >= 2  # different kinds of mistakes, not one repeated
+
+
+@pytest.mark.parametrize("vocab, fragment", [
+    ("category", "did you mean `user.contact.email`?"),
+    ("purpose", "did you mean `marketing.advertising`?"),
+    ("subject", "did you mean `customer`?"),
+    ("recipient", "did you mean `partner`?"),
+    ("event", "did you mean `sign_up`?"),
+    ("channel", "did you mean `postal_mail`?"),
+    ("right", "did you mean `correction`?"),
+])
+def test_unknown_term_of_every_vocabulary_suggests_the_close_one(vocab: str, fragment: str) -> None:
+    code, output = validate(str(BAD / f"unknown-{vocab}.policy"))
+    [reported] = parse_report(output)
+    assert code == 2
+    assert reported.code == "unknown-term"
+    assert reported.message.startswith(f"unknown {vocab} `")
+    assert reported.help == fragment
+
+
+# ----------------------------------------------------------- a real process
+
+
+@pytest.mark.parametrize("name", [
+    "syntax-missing-end.policy", "unknown-category.policy", "binary-file.policy",
+    "latin1-encoding.policy", "include-cycle.policy", "does-not-exist.policy", "included",
+])
+def test_clausewise_command_reports_bad_input_on_stderr_with_exit_2(name: str) -> None:
+    script = shutil.which("clausewise", path=str(Path(sys.executable).parent)) \
+        or shutil.which("clausewise")
+    assert script is not None, "the `clausewise` command is not installed"
+    case = next(c for c in CASES if c["file"] == name)
+    run = subprocess.run([script, "validate", str(BAD / name)], capture_output=True,
+                         text=True, cwd=ROOT, timeout=60)
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert "Traceback" not in run.stderr
+    assert_reports(case, run.stderr)
+
+
+# ------------------------------------------------- generated, big or odd files
+
+
+def test_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "huge.policy"
+    line = b"# a comment line that pads the file out to a size over the limit\n"
+    big.write_bytes(line * (MAX_BYTES // len(line) + 1))
+    assert big.stat().st_size > MAX_BYTES
+    code, output = validate(str(big))
+    [reported] = parse_report(output)
+    assert code == 2
+    assert "Traceback" not in output
+    assert (reported.file, reported.line, reported.column) == (str(big), 1, 1)
+    assert reported.code == "file-too-large"
+    assert "larger than 8 MB" in reported.message
+
+
+def test_endless_device_is_refused_as_too_large_instead_of_read_forever() -> None:
+    # /dev/zero reports a size of 0: only a bounded read stops it
+    code, output = validate("/dev/zero")
+    [reported] = parse_report(output)
+    assert code == 2
+    assert (reported.file, reported.code) == ("/dev/zero", "file-too-large")
+
+
+def _valid_policy(clauses: int) -> str:
+    kinds = [
+        'collection c{i}\n  collect user.name, user.contact.email\n  from customer\n'
+        '  on sign_up\n  method provided\n  required\n  text "We ask for your name ({i})."\nend\n',
+        'use u{i}\n  use user.device.ip_address\n  for analytics.reporting\n'
+        '  if aggregated and not opted_out\nend\n',
+        'sharing s{i}\n  share user.name\n  with partner, advertiser\n  for marketing\n'
+        '  consent opt-in\n  unless opted_out\nend\n',
+        'retention r{i}\n  keep user.device.cookie\n  for 30 days\nend\n',
+        'prohibition p{i}\n  never collect, share user.health_and_medical\n'
+        '  if subject_age < 13\nend\n',
+    ]
+    body = "\n".join(kinds[i % len(kinds)].format(i=i) for i in range(clauses))
+    return 'policy "Generated"\n  updated 2020-01-01\nend\n\n' + body
+
+
+def test_three_megabytes_of_valid_clauses_validate(tmp_path: Path) -> None:
+    path = tmp_path / "large.policy"
+    text = _valid_policy(28_000)
+    path.write_text(text, encoding="utf-8")
+    assert 2_500_000 < path.stat().st_size < MAX_BYTES
+    code, output = validate(str(path))
+    assert code == 0, output
+    assert f"{path}: ok: 'Generated', 28000 clauses in 1 file(s)" in output
+    assert "5600 collection" in output and "5600 prohibition" in output
+
+
+def test_nul_byte_past_the_start_is_still_a_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "late-nul.policy"
+    path.write_bytes(_valid_policy(200).encode() + b"\0garbage")
+    assert path.stat().st_size > 8192
+    code, output = validate(str(path))
+    [reported] = parse_report(output)
+    assert code == 2
+    assert (reported.file, reported.line, reported.column, reported.code) == \
+        (str(path), 1, 1, "binary-file")
+
+
+def test_deeply_nested_condition_is_refused_without_a_crash(tmp_path: Path) -> None:
+    nots = 3000  # far past Python's recursion limit if anything recursed on it
+    path = tmp_path / "deep.policy"
+    path.write_text("use deep\n  use user\n  if " + "not " * nots + "consent\nend\n",
+                    encoding="utf-8")
+    code, output = validate(str(path))
+    assert code == 2
+    assert "Traceback" not in output and "RecursionError" not in output
+    [reported] = parse_report(output)
+    assert reported.code == "too-deep"
+    assert "nested too deeply" in reported.message
+    # the `not` whose subtree first exceeds MAX_DEPTH levels: the MAX_DEPTH-th from the
+    # right (its fact is one level, each `not` one more); `if ` ends at column 5
+    assert (reported.line, reported.column) == (3, 6 + 4 * (nots - MAX_DEPTH))
+
+
+def test_parenthesised_condition_of_ordinary_depth_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "nested.policy"
+    condition = "(" * 20 + "consent" + ")" * 20 + " and not (opted_out or aggregated)"
+    path.write_text(f"use nested\n  use user\n  if {condition}\nend\n", encoding="utf-8")
+    code, output = validate(str(path))
+    assert code == 0, output
