@@ -1,0 +1,428 @@
+"""`clausewise check`: one action, a JSONL stream, a feature manifest; exit codes 0/1/2.
+
+Most tests drive the command in-process with click's `CliRunner`; one runs the
+real executable in a subprocess. Expected positions (`path:LINE:COL`) are found
+in the fixture text itself, so a test states where the problem is, not what the
+code happens to print.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from clausewise.cli import main
+from conftest import DATA, KAREO, ROOT
+
+MANIFESTS = DATA / "manifests"
+POLICY = str(KAREO)
+
+ALLOW = {"action": "use", "data": ["user.contact.email"],
+         "purpose": "essential.service.authentication"}
+DENY = {"action": "share", "data": ["user.financial.credit_card"], "recipient": "advertiser",
+        "purpose": "marketing.advertising"}
+PARTNER = {"action": "share", "data": ["user.contact.email"], "subject": "customer",
+           "recipient": "partner", "purpose": "marketing.communications",
+           "context": {"consent": True, "opted_out": False}}
+
+
+def run(*args: str, input: str | None = None) -> Result:
+    result = CliRunner().invoke(main, ["check", *args], input=input)
+    # only a deliberate exit, never an escaped exception
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def write(tmp_path: Path, text: str, name: str = "action.json") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def position(text: str, needle: str) -> tuple[int, int]:
+    """1-based line and column of the first `needle` in `text`."""
+    offset = text.index(needle)
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def clause_line(clause_id: str) -> int:
+    """The line of the policy file where clause `clause_id` starts."""
+    for number, line in enumerate(KAREO.read_text(encoding="utf-8").splitlines(), 1):
+        parts = line.split()
+        if len(parts) == 2 and parts[1] == clause_id:
+            return number
+    raise AssertionError(clause_id)
+
+
+# ----------------------------------------------------------------- exit codes
+
+
+def test_exit_0_when_allowed(tmp_path: Path) -> None:
+    result = run(POLICY, str(write(tmp_path, json.dumps(ALLOW))))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "ALLOW"
+
+
+def test_exit_1_when_denied(tmp_path: Path) -> None:
+    result = run(POLICY, str(write(tmp_path, json.dumps(DENY))))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == "DENY"
+
+
+def test_exit_2_on_bad_input(tmp_path: Path) -> None:
+    result = run(POLICY, str(write(tmp_path, '{"action": "use",')))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "error[bad-json]" in result.stderr
+
+
+def test_text_output_names_clause_source_and_obligations(tmp_path: Path) -> None:
+    action = {"action": "share", "data": ["user.financial.credit_card"],
+              "recipient": "service_provider",
+              "purpose": "essential.service.payment_processing"}
+    result = run(POLICY, str(write(tmp_path, json.dumps(action))))
+    assert result.exit_code == 0
+    assert f"sharing `card-processing` ({POLICY}:{clause_line('card-processing')}:1)" \
+        in result.stdout
+    assert "obligations:" in result.stdout
+    assert "encrypt the data in transit (ssl)" in result.stdout
+
+
+def test_text_output_of_a_denial_says_how_to_allow_it(tmp_path: Path) -> None:
+    action = dict(PARTNER, context={"consent": False, "opted_out": True})
+    result = run(POLICY, str(write(tmp_path, json.dumps(action))))
+    assert result.exit_code == 1
+    assert "prohibition `no-promotional-sharing`" in result.stdout
+    assert "to allow it:" in result.stdout
+    assert "partners: consent and not opted_out" in result.stdout
+
+
+# ------------------------------------------------------------------------ json
+
+
+def test_json_format_fields(tmp_path: Path) -> None:
+    result = run(POLICY, str(write(tmp_path, json.dumps(PARTNER))), "--format", "json")
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert record["decision"] == "allow"
+    assert {"decision", "reasons", "obligations", "unmet"} <= record.keys()
+    (reason,) = record["reasons"]
+    assert {"clause", "kind", "effect", "source", "text", "why"} <= reason.keys()
+    assert reason["clause"] == "partners"
+    assert reason["kind"] == "sharing"
+    assert reason["effect"] == "permit"
+    assert reason["source"] == f"{POLICY}:{clause_line('partners')}:1"
+    assert reason["text"].startswith("With your consent, we do share your name and email")
+    assert reason["why"]
+    assert record["obligations"] == [{
+        "clause": "industry-standards", "duty": "duty",
+        "text": "protect it in transit using generally accepted industry standards"}]
+    assert record["unmet"] == []
+
+
+def test_json_format_of_a_denial_by_prohibition(tmp_path: Path) -> None:
+    action = {"action": "collect", "data": ["user.health_and_medical"], "subject": "customer",
+              "purpose": "essential.service"}
+    result = run(POLICY, str(write(tmp_path, json.dumps(action))), "--format", "json")
+    assert result.exit_code == 1
+    record = json.loads(result.stdout)
+    assert record["decision"] == "deny"
+    forbids = [r for r in record["reasons"] if r["clause"] == "no-phi"]
+    assert forbids and forbids[0]["kind"] == "prohibition" and forbids[0]["effect"] == "forbid"
+    assert forbids[0]["source"] == f"{POLICY}:{clause_line('no-phi')}:1"
+    assert record["obligations"] == []
+    assert record["unmet"] == []
+
+
+def test_json_format_unmet_lists_what_would_allow(tmp_path: Path) -> None:
+    action = {"action": "retain", "data": ["user.device.ip_address"],
+              "context": {"linked": True}}
+    result = run(POLICY, str(write(tmp_path, json.dumps(action))), "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["unmet"] == [{"clause": "ip-not-linked",
+                                                   "needs": "not linked"}]
+
+
+# ----------------------------------------------------------------------- stdin
+
+
+def test_dash_reads_the_action_from_stdin() -> None:
+    result = run(POLICY, "-", "--format", "json", input=json.dumps(ALLOW))
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["decision"] == "allow"
+
+
+def test_dash_errors_point_at_stdin() -> None:
+    result = run(POLICY, "-", input='{"action": "use",\n "data": ["user.contact.emial"]}')
+    assert result.exit_code == 2
+    assert "<stdin>:2:11: error[unknown-term]" in result.stderr
+
+
+# ----------------------------------------------------------------------- jsonl
+
+
+def jsonl(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def records(result: Result) -> list[dict]:
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_jsonl_one_decision_per_line_in_order(tmp_path: Path) -> None:
+    lines = [json.dumps(a) for a in (ALLOW, DENY, PARTNER, ALLOW)]
+    result = run(POLICY, str(write(tmp_path, jsonl(*lines), "actions.jsonl")), "--jsonl")
+    assert result.exit_code == 1
+    out = records(result)
+    assert [r["decision"] for r in out] == ["allow", "deny", "allow", "allow"]
+    assert [r["line"] for r in out] == [1, 2, 3, 4]
+    assert out[2]["reasons"][0]["clause"] == "partners"
+    assert out[0] == dict(out[3], line=1)
+
+
+def test_jsonl_exit_0_when_all_allowed(tmp_path: Path) -> None:
+    path = write(tmp_path, jsonl(json.dumps(ALLOW), json.dumps(PARTNER)), "actions.jsonl")
+    assert run(POLICY, str(path), "--jsonl").exit_code == 0
+
+
+def test_jsonl_bad_line_gets_an_error_record_and_the_rest_go_on(tmp_path: Path) -> None:
+    text = jsonl(json.dumps(ALLOW), '{"action": "use", "data": [', json.dumps(DENY),
+                 json.dumps(dict(ALLOW, data=["user.contact.emial"])), json.dumps(PARTNER))
+    path = write(tmp_path, text, "actions.jsonl")
+    result = run(POLICY, str(path), "--jsonl")
+    assert result.exit_code == 2  # a bad line outranks a denial
+    out = records(result)
+    assert [r["line"] for r in out] == [1, 2, 3, 4, 5]
+    assert [r.get("decision") for r in out] == ["allow", None, "deny", None, "allow"]
+    assert [e["code"] for e in out[1]["error"]] == ["bad-json"]
+    (unknown,) = out[3]["error"]
+    assert unknown["code"] == "unknown-term"
+    assert unknown["help"] == "did you mean `user.contact.email`?"
+    _, column = position(text.splitlines()[3], '"user.contact.emial"')
+    assert f"{path}:4:{column}: error[unknown-term]" in result.stderr
+    assert f"{path}:2:" in result.stderr
+
+
+def test_jsonl_line_numbers_count_blank_lines(tmp_path: Path) -> None:
+    text = jsonl(json.dumps(ALLOW), "", json.dumps(DENY))
+    result = run(POLICY, str(write(tmp_path, text, "actions.jsonl")), "--jsonl")
+    assert [(r["line"], r["decision"]) for r in records(result)] == [(1, "allow"),
+                                                                     (3, "deny")]
+
+
+def test_jsonl_repeated_lines_are_each_answered(tmp_path: Path) -> None:
+    lines = [json.dumps(DENY), json.dumps(ALLOW)] * 3
+    result = run(POLICY, str(write(tmp_path, jsonl(*lines), "actions.jsonl")), "--jsonl")
+    out = records(result)
+    assert [r["line"] for r in out] == [1, 2, 3, 4, 5, 6]
+    assert [r["decision"] for r in out] == ["deny", "allow"] * 3
+    assert all({**r, "line": 0} == {**out[i % 2], "line": 0} for i, r in enumerate(out))
+
+
+def test_jsonl_from_stdin() -> None:
+    result = run(POLICY, "-", "--jsonl", input=jsonl(json.dumps(ALLOW), "not json"))
+    assert result.exit_code == 2
+    out = records(result)
+    assert out[0]["decision"] == "allow" and out[1]["line"] == 2 and "error" in out[1]
+    assert "<stdin>:2:" in result.stderr
+
+
+# -------------------------------------------------------------------- manifest
+
+
+def flow_line(path: Path, name: str) -> int:
+    return position(path.read_text(encoding="utf-8"), f"- name: {name}")[0]
+
+
+def test_manifest_checks_every_flow_and_locates_denials() -> None:
+    path = MANIFESTS / "newsletter.yaml"
+    result = run(POLICY, "--manifest", str(path))
+    assert result.exit_code == 1
+    names = [flow["name"] for flow in yaml.safe_load(path.read_text())["flows"]]
+    for name in names:
+        assert f"{path}:{flow_line(path, name)}: flow `{name}`: " in result.stdout
+    denied = "sell the list to advertisers"
+    assert f"{path}:{flow_line(path, denied)}: flow `{denied}`: DENY" in result.stdout
+    assert f"{len(names)} flows: {len(names) - 1} allowed, 1 denied, 0 invalid" \
+        in result.stdout
+
+
+def test_manifest_json_has_a_record_per_flow() -> None:
+    path = MANIFESTS / "newsletter.yaml"
+    result = run(POLICY, "--manifest", str(path), "--format", "json")
+    assert result.exit_code == 1
+    flows = json.loads(result.stdout)["flows"]
+    assert [(f["flow"], f["line"], f["decision"]) for f in flows] == [
+        ("collect the email at sign-up", flow_line(path, "collect the email at sign-up"),
+         "allow"),
+        ("send the newsletter", flow_line(path, "send the newsletter"), "allow"),
+        ("hand the list to the email provider",
+         flow_line(path, "hand the list to the email provider"), "allow"),
+        ("sell the list to advertisers", flow_line(path, "sell the list to advertisers"),
+         "deny"),
+        ("unsubscribe by the link", flow_line(path, "unsubscribe by the link"), "allow"),
+    ]
+    newsletter = flows[1]
+    assert [o["clause"] for o in newsletter["obligations"]] == ["newsletter-delivery"]
+    assert [r["clause"] for r in flows[3]["reasons"] if r["role"] == "forbids"] == [
+        "no-promotional-sharing"]
+
+
+def test_manifest_as_a_bare_list_all_allowed_exits_0() -> None:
+    result = run(POLICY, "--manifest", str(MANIFESTS / "allowed.yaml"))
+    assert result.exit_code == 0
+    assert "2 flows: 2 allowed, 0 denied, 0 invalid" in result.stdout
+
+
+def test_manifest_unknown_term_is_located_and_the_other_flows_answered() -> None:
+    path = MANIFESTS / "typo.yaml"
+    result = run(POLICY, "--manifest", str(path), "--format", "json")
+    assert result.exit_code == 2
+    line, column = position(path.read_text(encoding="utf-8"), "user.contact.emial")
+    assert f"{path}:{line}:{column}: error[unknown-term]" in result.stderr
+    assert "did you mean `user.contact.email`?" in result.stderr
+    flows = json.loads(result.stdout)["flows"]
+    assert [f["flow"] for f in flows] == ["share with partners", "authenticate",
+                                          "post testimonials without asking"]
+    assert "error" in flows[0] and "decision" not in flows[0]
+    assert flows[1]["decision"] == "allow"
+    assert flows[2]["decision"] == "deny"
+
+
+def test_manifest_text_with_an_invalid_flow_counts_it() -> None:
+    result = run(POLICY, "--manifest", str(MANIFESTS / "typo.yaml"))
+    assert result.exit_code == 2
+    assert "3 flows: 1 allowed, 1 denied, 1 invalid" in result.stdout
+
+
+def test_manifest_that_is_not_yaml_is_a_located_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "flows:\n  - name: [unclosed\n", "broken.yaml")
+    result = run(POLICY, "--manifest", str(path))
+    assert result.exit_code == 2
+    assert re.search(rf"{re.escape(str(path))}:\d+:\d+: error\[bad-manifest\]", result.stderr)
+
+
+# ----------------------------------------------------------------- bad actions
+
+
+BAD_ACTIONS = [
+    # (name, action text, code, the text the error points at, help)
+    ("unknown-term",
+     '{"action": "share",\n "data": ["user.contact.emial"],\n "recipient": "partner"}\n',
+     "unknown-term", '"user.contact.emial"', "did you mean `user.contact.email`?"),
+    ("unknown-field",
+     '{"action": "use",\n "data": ["user.contact.email"],\n "purpos": "essential.service"}\n',
+     "bad-action", '"purpos"', "did you mean `purpose`?"),
+    ("unknown-fact",
+     '{"action": "use",\n "data": ["user.contact.email"],\n "context": {"consnt": true}}\n',
+     "unknown-fact", '"consnt"', "did you mean `consent`?"),
+    ("wrong-fact-type",
+     '{"action": "use",\n "data": ["user.contact.email"],\n "context": {"consent": "yes"}}\n',
+     "bad-action", '"context"', None),
+    ("wrong-fact-type-number-for-bool",
+     '{"action": "use",\n "data": ["user.contact.email"],\n "context": {"consent": 1}}\n',
+     "fact-type", '"consent"', None),
+    ("missing-data",
+     '{"action": "share",\n "recipient": "partner"}\n',
+     "missing-field", '"share"', None),
+    ("invalid-json",
+     '{"action": "use",\n "data": ["user.contact.email"\n "purpose": "essential.service"}\n',
+     "bad-json", '"purpose"', None),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "at", "help"),
+                         [pytest.param(*case[1:], id=case[0]) for case in BAD_ACTIONS])
+def test_bad_action_exits_2_with_a_located_error(tmp_path: Path, text: str, code: str,
+                                                 at: str, help: str | None) -> None:
+    path = write(tmp_path, text)
+    result = run(POLICY, str(path))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    line, column = position(text, at)
+    assert f"{path}:{line}:{column}: error[{code}]" in result.stderr, result.stderr
+    if help:
+        assert f"= help: {help}" in result.stderr
+
+
+def test_wrong_fact_type_names_the_fact(tmp_path: Path) -> None:
+    text = BAD_ACTIONS[3][1]
+    result = run(POLICY, str(write(tmp_path, text)))
+    assert result.exit_code == 2
+    assert "context.consent" in result.stderr
+
+
+def test_bad_action_error_shows_the_line_and_a_caret(tmp_path: Path) -> None:
+    text = BAD_ACTIONS[0][1]
+    result = run(POLICY, str(write(tmp_path, text)))
+    assert ' "data": ["user.contact.emial"],' in result.stderr
+    assert "^" * len('"user.contact.emial"') in result.stderr
+
+
+# ----------------------------------------------------------------------- usage
+
+
+def test_missing_action_is_a_usage_error() -> None:
+    result = run(POLICY)
+    assert result.exit_code == 2
+    assert "missing ACTION" in result.stderr
+
+
+def test_action_and_manifest_together_is_a_usage_error(tmp_path: Path) -> None:
+    result = run(POLICY, str(write(tmp_path, json.dumps(ALLOW))), "--manifest",
+                 str(MANIFESTS / "allowed.yaml"))
+    assert result.exit_code == 2
+
+
+def test_missing_action_file_exits_2(tmp_path: Path) -> None:
+    result = run(POLICY, str(tmp_path / "nowhere.json"))
+    assert result.exit_code == 2
+    assert "nowhere.json" in result.stderr
+
+
+def test_missing_policy_exits_2(tmp_path: Path) -> None:
+    result = run(str(tmp_path / "none.policy"), str(write(tmp_path, json.dumps(ALLOW))))
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
+
+
+# ------------------------------------------------------------------ subprocess
+
+
+def test_real_executable_allows_denies_and_rejects(tmp_path: Path) -> None:
+    allow = write(tmp_path, json.dumps(ALLOW), "allow.json")
+    bad = write(tmp_path, '{"action": "use", "data": ["user.contact.emial"]}', "bad.json")
+
+    def check(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "clausewise", "check", POLICY, *args],
+                              input=input, capture_output=True, text=True, cwd=ROOT,
+                              timeout=120)
+
+    done = check(str(allow), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["decision"] == "allow"
+
+    denied = check("-", input=json.dumps(DENY))
+    assert denied.returncode == 1
+    assert denied.stdout.startswith("DENY")
+
+    rejected = check(str(bad))
+    assert rejected.returncode == 2
+    assert f"{bad}:1:" in rejected.stderr
+    assert "Traceback" not in rejected.stderr
+
+    stream = check("-", "--jsonl", input=jsonl(json.dumps(ALLOW), json.dumps(DENY)))
+    assert stream.returncode == 1
+    assert [json.loads(line)["decision"] for line in stream.stdout.splitlines()] == \
+        ["allow", "deny"]

@@ -1,0 +1,177 @@
+"""Kareo's privacy policy, decided case by case (tests/data/decisions/kareo.yaml).
+
+Each case names the action, the decision, the clauses that determine it and,
+where it matters, the duties that ride along and what would lift a denial. The
+cases together must exercise every clause of the policy that decides actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+import yaml
+
+import clausewise
+from clausewise import model as m
+from clausewise.api import Engine
+from clausewise.engine import Decision, decide
+
+from conftest import DATA, KAREO
+
+CASES_FILE = DATA / "decisions" / "kareo.yaml"
+CASES: list[dict[str, Any]] = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))["cases"]
+REQUIRED_KEYS = {"id", "seed", "action", "decision", "clause_ids"}
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return clausewise.load(KAREO)
+
+
+def by_id(cases: Iterable[dict[str, Any]]) -> list[Any]:
+    return [pytest.param(case, id=case["id"]) for case in cases]
+
+
+def duty_summary(obligation: m.Obligation) -> str:
+    if isinstance(obligation, m.EncryptDuty):
+        return f"encrypt {obligation.state.value}"
+    if isinstance(obligation, m.NotifyDuty):
+        return f"notify {obligation.timing.when}"
+    if isinstance(obligation, m.OfferDuty):
+        return f"offer {obligation.right}"
+    return "duty"
+
+
+def exercised(decision: Decision) -> set[str]:
+    """The clauses a decision rests on: its determining clauses and its duties' clauses."""
+    return set(decision.clause_ids) | {duty.clause for duty in decision.obligations}
+
+
+# ------------------------------------------------------------------ the data file
+
+
+def test_case_file_is_well_formed() -> None:
+    ids = [case.get("id") for case in CASES]
+    assert len(ids) == len(set(ids)), "case ids must be unique"
+    assert len(CASES) >= 48
+    for case in CASES:
+        assert REQUIRED_KEYS <= case.keys(), case.get("id")
+        assert case["decision"] in ("allow", "deny"), case["id"]
+        assert isinstance(case["seed"], str) and case["seed"].strip(), case["id"]
+        if case["decision"] == "allow":
+            assert "obligations" in case, f"{case['id']}: an allow lists its obligations"
+
+
+def test_public_examples_are_present() -> None:
+    for n in range(1, 9):
+        assert [c for c in CASES if c["id"].startswith(f"P{n}-")], f"public example P{n}"
+
+
+def test_case_file_names_only_clauses_of_the_policy(engine: Engine) -> None:
+    known = {clause.id for clause in engine.model.clauses}
+    for case in CASES:
+        named = set(case["clause_ids"])
+        named |= {clause for clause, _ in case.get("obligations", [])}
+        named |= {clause for clause, _ in case.get("unmet", [])}
+        named |= {r["clause"] for r in case.get("reasons", []) if r.get("clause")}
+        assert named <= known, f"{case['id']}: unknown clauses {sorted(named - known)}"
+
+
+# ---------------------------------------------------------------------- each case
+
+
+@pytest.mark.parametrize("case", by_id(CASES))
+def test_kareo_decision(engine: Engine, case: dict[str, Any]) -> None:
+    decision = engine.check(case["action"])
+    assert decision.effect == case["decision"], engine.explain_text(decision)
+    assert list(decision.clause_ids) == case["clause_ids"], engine.explain_text(decision)
+
+    got_duties = sorted((duty.clause, duty_summary(duty.obligation))
+                        for duty in decision.obligations)
+    if decision.allowed:
+        assert got_duties == sorted(tuple(pair) for pair in case["obligations"])
+    else:
+        assert got_duties == [], "a denial carries no obligations"
+
+    if "unmet" in case:
+        assert [(r.clause, list(r.needs)) for r in decision.unmet] == \
+            [(clause, needs) for clause, needs in case["unmet"]]
+
+    for expected in case.get("reasons", []):
+        matches = [r for r in decision.reasons
+                   if r.role == expected["role"] and r.clause == expected.get("clause")]
+        assert matches, f"no `{expected['role']}` reason for {expected.get('clause')}: " \
+                        f"{decision.reasons}"
+        if "missing" in expected:
+            assert any(set(expected["missing"]) <= set(r.missing) for r in matches), matches
+        if "needs" in expected:
+            assert any(list(r.needs) == expected["needs"] for r in matches), matches
+        if "given" in expected:
+            assert any(set(expected["given"].items()) <= set(r.given) for r in matches), matches
+
+
+@pytest.mark.parametrize("case", by_id(CASES))
+def test_kareo_decision_is_the_same_with_and_without_the_index(engine: Engine,
+                                                               case: dict[str, Any]) -> None:
+    action = engine.action(case["action"])
+    assert decide(engine.compiled, action, indexed=True) == \
+        decide(engine.compiled, action, indexed=False)
+
+
+# ----------------------------------------------------------------------- coverage
+
+
+def test_every_deciding_clause_is_exercised(engine: Engine) -> None:
+    deciding = {clause.id for clause in engine.model.clauses if clause.kind != "disclaimer"}
+    assert deciding, "the policy has clauses that decide actions"
+    seen: set[str] = set()
+    for case in CASES:
+        seen |= exercised(engine.check(case["action"]))
+    assert deciding - seen == set(), f"clauses no case exercises: {sorted(deciding - seen)}"
+
+
+def test_every_permission_kind_is_seen_allowing_and_denying(engine: Engine) -> None:
+    """Each permission kind of the policy is seen allowing, and each is seen denying."""
+    effects: dict[str, set[str]] = {}
+    for case in CASES:
+        decision = engine.check(case["action"])
+        kind = m.KIND_OF_ACTION[case["action"]["action"]]
+        effects.setdefault(kind, set()).add(decision.effect)
+    kinds = {clause.kind for clause in engine.model.clauses if isinstance(clause, m.Permission)}
+    for kind in kinds:
+        assert effects.get(kind) == {"allow", "deny"}, kind
+
+
+def _without_context(action: dict[str, Any]) -> str:
+    return repr(sorted((k, v) for k, v in action.items() if k != "context"))
+
+
+def test_every_condition_is_seen_holding_and_failing(engine: Engine) -> None:
+    """Each conditional clause is decided both ways by two cases that differ only in facts.
+
+    A permission holds when it `permits` and fails when it is `unmet`; a prohibition
+    holds when it `forbids` and fails when, on the same action, it neither forbids
+    nor is merely assumed.
+    """
+    decided = [(case, engine.check(case["action"])) for case in CASES]
+    missing = []
+    for clause in engine.model.clauses:
+        conditional = getattr(clause, "condition", None) is not None or \
+            getattr(clause, "choice", None) in (m.Choice.opt_in, m.Choice.opt_out)
+        if not conditional:
+            continue
+        prohibition = isinstance(clause, m.Prohibition)
+        hold_role, fail_roles = ("forbids", None) if prohibition else ("permits", {"unmet"})
+
+        def roles(decision: Decision) -> set[str]:
+            return {r.role for r in decision.reasons if r.clause == clause.id}
+
+        holds = {_without_context(case["action"]) for case, decision in decided
+                 if hold_role in roles(decision)}
+        fails = {_without_context(case["action"]) for case, decision in decided
+                 if (roles(decision) & fail_roles if fail_roles else not roles(decision))}
+        if not holds & fails:
+            missing.append(clause.id)
+    assert missing == [], f"no pair of cases decides these both ways: {missing}"
