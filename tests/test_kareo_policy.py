@@ -274,10 +274,14 @@ CHECKLIST = [
         and v.label(m.Vocab.channel, "privacy_email") == "privacy@kareo.com"),
     Statement(
         "information is shared to fight fraud and illegal acts, protect safety, follow the law",
-        ("fraud-safety-law",),
+        ("fraud-safety-law", "required-disclosure"),
         lambda p, v: isinstance(c := p.clause("fraud-safety-law"), m.Sharing)
-        and {"essential.fraud_detection", "essential.safety", "essential.legal_obligation"}
-        <= set(c.purposes) and "authority" in c.recipients),
+        and {"essential.investigation", "essential.fraud_detection", "essential.safety"}
+        <= set(c.purposes) and "authority" in c.recipients
+        # "as otherwise required by law" only when the law does require it
+        and "essential.legal_obligation" not in c.purposes
+        and "essential.legal_obligation" in p.clause("required-disclosure").purposes
+        and "legal_requirement" in m.condition_facts(p.clause("required-disclosure").condition)),
     Statement(
         "information is transferred in a merger or acquisition",
         ("merger-transfer",),
