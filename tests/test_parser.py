@@ -9,7 +9,8 @@ import pytest
 
 from clausewise import model as m
 from clausewise.errors import PolicyError
-from clausewise.grammar.parser import parse
+from clausewise.grammar.build import _VALUE_TOKENS
+from clausewise.grammar.parser import _parser, parse
 from clausewise.loader import load, read_source
 
 
@@ -445,3 +446,10 @@ def test_without_the_include_the_same_terms_are_unknown(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as caught:
         load(root)
     assert caught.value.codes == ("unknown-term", "unknown-term", "unknown-fact")
+
+
+def test_builder_keeps_exactly_the_grammar_tokens_that_carry_a_value() -> None:
+    # the parser keeps every token; the builder drops keywords and punctuation (fixed
+    # strings) and keeps the pattern-matched ones: a new terminal must be sorted here
+    patterned = {t.name for t in _parser().terminals if t.pattern.type == "re"}
+    assert _VALUE_TOKENS == patterned - {"WS", "COMMENT"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import Span
 
@@ -80,7 +81,7 @@ def format_diagnostic(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str
     if span is not None:
         text = sources.get(span.file)
         if text is not None:
-            source_lines = text.split("\n")  # as the lexer counts lines (not at \f, \u2028)
+            source_lines = _lines(text)
             if 1 <= span.line <= len(source_lines):
                 line = source_lines[span.line - 1].expandtabs(1)
                 if len(line) > 200:  # keep minified or generated input readable
@@ -99,6 +100,13 @@ def format_diagnostic(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str
     if diagnostic.help:
         lines.append(f"  = help: {diagnostic.help}")
     return "\n".join(lines)
+
+
+@lru_cache(maxsize=4)
+def _lines(text: str) -> tuple[str, ...]:
+    """A source's lines, split once for all its diagnostics (as the lexer counts them:
+    not at \\f or U+2028, which `str.splitlines` also breaks at)."""
+    return tuple(text.split("\n"))
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str | None:

@@ -49,7 +49,8 @@ def _keep_comment(token: Token) -> Token:
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     grammar = resources.files(__package__).joinpath("policy.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
+    # every token stays in the tree (keywords too): the builder takes positions from them
+    return Lark(grammar, parser="lalr", keep_all_tokens=True, maybe_placeholders=False,
                 lexer_callbacks={"COMMENT": _keep_comment}, cache=True)
 
 
