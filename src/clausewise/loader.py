@@ -56,7 +56,8 @@ def read_source(path: str, data: bytes | None = None) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1  # columns count characters
+        column = len(data[line_start:exc.start].decode("utf-8", "replace")) + 1
         span = m.Span(file=path, line=line, column=column, end_line=line, end_column=column + 1)
         shown = data[:exc.start].decode("utf-8", "replace") + "?" + \
             data[exc.end:].decode("utf-8", "replace")
