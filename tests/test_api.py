@@ -184,7 +184,7 @@ def test_explain_fields_of_a_deny(engine: Engine) -> None:
     assert data["decision"] == "deny"
     assert [(r["clause"], r["role"], r["effect"]) for r in data["reasons"]] == [
         ("no-promotional-sharing", "forbids", "forbid"), ("partners", "unmet", "permit")]
-    assert data["unmet"] == [{"clause": "no-promotional-sharing", "needs": "consent"},
+    assert data["unmet"] == [{"clause": "no-promotional-sharing", "needs": "consent or aggregated"},
                              {"clause": "partners", "needs": "consent and not opted_out"}]
     assert data["obligations"] == []
     unmet_reason = data["reasons"][1]

@@ -1027,3 +1027,81 @@ def test_generated_policies_are_valid_and_decide_both_ways() -> None:
 
     run()
     assert effects == {"allow", "deny"}
+
+
+# ------------------------------------------- prohibitions: triggers and exceptions
+
+SHARE_AND_BAN = """
+    sharing partners
+      share user.contact.email
+      with partner
+    end
+
+    prohibition no-promotion
+      never share user.contact
+      for marketing
+      unless consent
+    end
+
+    prohibition no-children
+      never share user
+      if subject_age < 13
+    end
+"""
+
+
+def test_missing_exception_does_not_lift_a_prohibition(tmp_path: Path) -> None:
+    engine = policy(tmp_path, SHARE_AND_BAN)
+    decision = engine.check({"action": "share", "data": ["user.contact.email"],
+                             "recipient": "partner", "purpose": "marketing"})
+    assert decision.effect == "deny"
+    [forbid] = reasons_of(decision, "forbids")
+    assert forbid.clause == "no-promotion"
+    assert forbid.missing == ("consent",)
+    assert "consent" in forbid.needs
+
+
+def test_exception_known_to_hold_lifts_the_prohibition(tmp_path: Path) -> None:
+    engine = policy(tmp_path, SHARE_AND_BAN)
+    decision = engine.check({"action": "share", "data": ["user.contact.email"],
+                             "recipient": "partner", "purpose": "marketing",
+                             "context": {"consent": True}})
+    assert decision.effect == "allow"
+
+
+def test_missing_trigger_fact_is_only_an_assumption(tmp_path: Path) -> None:
+    engine = policy(tmp_path, SHARE_AND_BAN)
+    decision = engine.check({"action": "share", "data": ["user.contact.email"],
+                             "recipient": "partner", "purpose": "essential.service"})
+    assert decision.effect == "allow"
+    [note] = reasons_of(decision, "assumes")
+    assert (note.clause, note.missing) == ("no-children", ("subject_age",))
+
+
+def test_unstated_dimension_does_not_escape_a_prohibition(tmp_path: Path) -> None:
+    engine = policy(tmp_path, SHARE_AND_BAN)
+    decision = engine.check({"action": "share", "data": ["user.contact.email"],
+                             "recipient": "partner"})
+    assert decision.effect == "deny"
+    [forbid] = reasons_of(decision, "forbids")
+    assert forbid.clause == "no-promotion"
+    assert "purpose other than marketing" in forbid.needs
+    stated = engine.check({"action": "share", "data": ["user.contact.email"],
+                           "recipient": "partner", "purpose": "essential.service"})
+    assert stated.effect == "allow"
+
+
+def test_forbid_needs_are_alternatives_in_the_explanation(tmp_path: Path) -> None:
+    engine = policy(tmp_path, SHARE_AND_BAN)
+    decision = engine.check({"action": "share", "data": ["user.contact.email"],
+                             "recipient": "partner"})
+    [unmet] = [u for u in engine.explain(decision)["unmet"] if u["clause"] == "no-promotion"]
+    assert unmet["needs"] == "consent or purpose other than marketing"
+
+
+def test_unless_in_a_prohibition_is_kept_as_its_exception(tmp_path: Path) -> None:
+    engine = policy(tmp_path, SHARE_AND_BAN)
+    clause = engine.model.clause("no-promotion")
+    assert isinstance(clause, m.Prohibition)
+    assert clause.condition is None
+    assert clause.exception == m.FactIsTrue(fact="consent")

@@ -79,7 +79,7 @@ CHECKLIST = [
         lambda p, v: isinstance(c := p.clause("no-identifying-data-on-visit"), m.Prohibition)
         and c.actions == ("collect",) and c.events == ("site_visit",)
         and {"user.name", "user.contact", "user.government_id"} <= set(c.data)
-        and c.condition == unless("consent")),
+        and c.condition is None and c.exception == m.FactIsTrue(fact="consent")),
     Statement(
         "sign-up asks for name, email, phone and the company's demographics and financials",
         ("sign-up",),
@@ -235,7 +235,7 @@ CHECKLIST = [
         lambda p, v: isinstance(c := p.clause("no-identifying-use-without-permission"),
                                 m.Prohibition)
         and set(c.actions) == {"use", "share"} and "user.content.testimonial" in c.data
-        and c.condition == unless("consent")),
+        and c.condition is None and c.exception == m.FactIsTrue(fact="consent")),
     Statement(
         "third-party ad vendors, Google among them, use cookies to target our ads",
         ("ad-vendor-cookies", "ad-vendors"),
@@ -259,7 +259,9 @@ CHECKLIST = [
         lambda p, v: isinstance(c := p.clause("no-promotional-sharing"), m.Prohibition)
         and c.actions == ("share",) and c.purposes == ("marketing",)
         and {"partner", "advertiser"} <= set(c.recipients)
-        and c.condition == unless("consent")),
+        # aggregate figures are not personal information, so they are excepted too
+        and c.condition is None and c.exception == m.Any_(operands=(
+            m.FactIsTrue(fact="consent"), m.FactIsTrue(fact="aggregated")))),
     Statement(
         "with consent, name and email go to selected partners",
         ("partners",),

@@ -165,3 +165,12 @@ def test_every_kind_renders_without_prose(tmp_path: Path) -> None:
     ]:
         assert said in text, said
     assert text.index("[logs]") < text.index("[logs-enc]"), "a duty follows its collection"
+
+
+def test_prohibition_exception_is_said_with_unless(kareo) -> None:
+    from clausewise import model as m
+    from clausewise.renderers import words as w
+
+    either = m.Any_(operands=(m.FactIsTrue(fact="consent"), m.FactIsTrue(fact="aggregated")))
+    assert w.exception(kareo.vocabulary, either) == \
+        "unless you consent or the data is in aggregate"

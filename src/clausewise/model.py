@@ -293,7 +293,12 @@ class Right(Permission):
 
 
 class Prohibition(Clause):
-    """Never do these actions; prohibitions win over every permission."""
+    """Never do these actions; prohibitions win over every permission.
+
+    `condition` (written `if`) is what triggers it and must be known to hold;
+    `exception` (written `unless`) lifts it and must be known to hold: a missing
+    consent does not lift "never share ... unless consent" (fail closed).
+    """
 
     kind: ClassVar[str] = "prohibition"
     actions: tuple[str, ...] = ()
@@ -303,6 +308,7 @@ class Prohibition(Clause):
     purposes: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
     condition: Condition | None = None
+    exception: Condition | None = None
 
 
 class Security(Clause):

@@ -116,9 +116,9 @@ def check_fact_definitions(policy: m.Policy, documents: list[m.Document],
 def check_conditions(policy: m.Policy, documents: list[m.Document],
                      vocabulary: Vocabulary) -> Iterator[Diagnostic]:
     for clause in policy.clauses:
-        condition = getattr(clause, "condition", None)
-        if condition is not None:
-            yield from _check_condition(condition, vocabulary)
+        for condition in (getattr(clause, "condition", None), getattr(clause, "exception", None)):
+            if condition is not None:
+                yield from _check_condition(condition, vocabulary)
 
 
 def _check_condition(node: m.Condition, vocabulary: Vocabulary) -> Iterator[Diagnostic]:

@@ -115,8 +115,9 @@ def _matches(rule: Rule, dim: str, value: object, vocab: Vocabulary) -> bool:
         if field == dim:
             if allowed is None:
                 return True
-            return value is not ABSENT and not allowed.isdisjoint(vocab.ancestors(vocab_name,
-                                                                                  value))
+            if value is ABSENT:  # an unstated dimension escapes no prohibition
+                return role == "prohibition"
+            return not allowed.isdisjoint(vocab.ancestors(vocab_name, value))
     return True
 
 
@@ -204,8 +205,9 @@ def _facts_of(rules: list[Rule], mask: int) -> list[str]:
     for bit, rule in enumerate(rules):
         if not mask >> bit & 1:
             continue
-        for fact in m.condition_facts(rule.item.condition_node):
-            facts.setdefault(fact, None)
+        for node in (rule.item.condition_node, rule.item.exception_node):
+            for fact in m.condition_facts(node):
+                facts.setdefault(fact, None)
         if rule.role == "notice":
             facts.setdefault("notice_given", None)
         if rule.role == "security" and rule.item.encrypts:
@@ -266,11 +268,13 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
 
 
 def _idle_facts(rules: list[Rule], keys: list[tuple[object, ...]], mask: int) -> set[str]:
-    """Facts only tested by prohibitions that both sides share: leaving them out is exact.
+    """Facts only the triggers of prohibitions both sides share test: leaving them out is exact.
 
     Such a prohibition either applies on both sides (both deny: no change) or on
-    neither, and with its facts missing its condition is unknown, so it does not
-    apply. Any change therefore shows with those facts missing.
+    neither, and with its trigger's facts missing the trigger is unknown, so it does
+    not apply, whatever its exception says. Any change therefore shows with those
+    facts missing. (An exception's facts are never idle: a missing exception lifts
+    nothing.)
     """
     matched = [(bit, rule) for bit, rule in enumerate(rules) if mask >> bit & 1]
     counts = [Counter(keys[bit] for bit, rule in matched if rule.side == side)
@@ -280,10 +284,12 @@ def _idle_facts(rules: list[Rule], keys: list[tuple[object, ...]], mask: int) ->
     busy: set[str] = set()
     for bit, rule in matched:
         facts = set(m.condition_facts(rule.item.condition_node))
-        if rule.role == "prohibition" and keys[bit] in shared:
+        exception = set(m.condition_facts(rule.item.exception_node))
+        if rule.role == "prohibition" and keys[bit] in shared and facts:
             idle |= facts
+            busy |= exception
         else:
-            busy |= facts | ({"notice_given"} if rule.role == "notice" else set()) | \
+            busy |= facts | exception | ({"notice_given"} if rule.role == "notice" else set()) | \
                 ({"encrypted"} if rule.role == "security" and rule.item.encrypts else set())
     return idle - busy
 

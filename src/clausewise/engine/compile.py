@@ -36,6 +36,8 @@ class CompiledClause:
     notice: Duty | None = None               # a notification's duty on its event
     encrypts: bool = False                   # a security clause that encrypts
     state_duties: dict[str, tuple[Duty, ...]] | None = None  # security: per action kind
+    exception_node: m.Condition | None = None  # a prohibition's `unless`
+    exception: Compiled | None = None
 
 
 _PERMIT_DIMS = {
@@ -70,6 +72,9 @@ def _compile(clause: m.AnyClause, order: int) -> CompiledClause:
         dims=dims, methods=frozenset(methods) or None, condition_node=node,
         condition=compile_condition(node) if node is not None else None,
         duties=tuple(Duty(clause.id, ob) for ob in getattr(clause, "obligations", ())))
+    if isinstance(clause, m.Prohibition) and clause.exception is not None:
+        item.exception_node = clause.exception
+        item.exception = compile_condition(clause.exception)
     if isinstance(clause, m.Notification):
         timing = clause.timing or m.Timing(when="after")
         item.notice = Duty(clause.id, m.NotifyDuty(timing=timing, channels=clause.channels))

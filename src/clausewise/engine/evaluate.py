@@ -43,16 +43,12 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
     seen_prohibitions: set[str] = set()
     for category in slots:
         for item in prohibitions(kind, category):
-            if item.clause.id in seen_prohibitions or _mismatch(item, action, terms, ancestors):
+            if item.clause.id in seen_prohibitions or _escapes(item, terms):
                 continue
             seen_prohibitions.add(item.clause.id)
-            value = item.condition(ctx) if item.condition else True
-            if value is True:
-                lift = (_negated(item.condition_node),) if item.condition_node is not None else ()
-                blockers.append(Reason("forbids", item.clause.id, category, lift))
-            elif value is None:
-                missing = tuple(f for f in m.condition_facts(item.condition_node) if f not in ctx)
-                notes.append(Reason("assumes", item.clause.id, category, missing=missing))
+            reason = _prohibition(item, action, category, terms)
+            if reason is not None:
+                (blockers if reason.role == "forbids" else notes).append(reason)
 
     for category in slots:
         covered = False
@@ -85,6 +81,50 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
     if blockers:
         return Decision("deny", tuple(blockers) + tuple(notes))
     return Decision("allow", tuple(grants.values()) + tuple(notes), tuple(duties.values()))
+
+
+def _escapes(item: CompiledClause, terms: dict[str, tuple[str, ...] | None]) -> str | None:
+    """The dimension on which an action is known to fall outside a prohibition, or None.
+
+    An action that leaves out a dimension the prohibition names does not escape it:
+    a share with no purpose may be for the prohibited one (fail closed).
+    """
+    for field, _vocab, allowed in item.dims:
+        if allowed is None:
+            continue
+        above = terms[field]
+        if above is not None and allowed.isdisjoint(above):
+            return field
+    return None
+
+
+def _prohibition(item: CompiledClause, action: Action, category: str | None,
+                 terms: dict[str, tuple[str, ...] | None]) -> Reason | None:
+    """Whether a prohibition that covers the action's dimensions applies.
+
+    Its trigger (`if`) must be known to hold, else it is only noted as an assumption;
+    its exception (`unless`) lifts it only when known to hold.
+    """
+    ctx = action.context
+    trigger = item.condition(ctx) if item.condition else True
+    if trigger is False:
+        return None
+    if trigger is None:
+        missing = tuple(f for f in m.condition_facts(item.condition_node) if f not in ctx)
+        return Reason("assumes", item.clause.id, category, missing=missing)
+    if item.exception is not None and item.exception(ctx) is True:
+        return None
+    needs: list[str] = []
+    if item.condition_node is not None:
+        needs.append(_negated(item.condition_node))
+    if item.exception_node is not None:
+        needs.append(m.condition_text(item.exception_node))
+    unstated = tuple(f"{field} other than {' or '.join(sorted(allowed))}"
+                     for field, _vocab, allowed in item.dims
+                     if allowed is not None and terms[field] is None)
+    missing = tuple(f for f in m.condition_facts(item.exception_node) if f not in ctx)
+    given = tuple((f, ctx[f]) for f in m.condition_facts(item.exception_node) if f in ctx)
+    return Reason("forbids", item.clause.id, category, tuple(needs) + unstated, missing, given)
 
 
 def _negated(condition: m.Condition) -> str:

@@ -21,7 +21,11 @@ def reason_why(reason: Reason, vocabulary: Vocabulary) -> str:
         return "permits it" + (f" for {reason.category}" if reason.category else "")
     if reason.role == "forbids":
         what = "prohibits it" + (f" for {reason.category}" if reason.category else "")
-        return what + ("" if reason.needs else ", without exception")
+        if not reason.needs:
+            return what + ", without exception"
+        facts = [f"context.{fact} is missing" for fact in reason.missing]
+        facts += [f"context.{fact} is {_value(value)}" for fact, value in reason.given]
+        return "; ".join([what + " unless " + " or ".join(reason.needs)] + facts)
     if reason.role == "no-clause":
         what = f" for {reason.category}" if reason.category else ""
         return f"no clause permits this action{what}; denied by default"
@@ -82,7 +86,8 @@ def to_dict(decision: Decision, policy: CompiledPolicy) -> dict[str, Any]:
         "decision": decision.effect,
         "reasons": [reason(r) for r in main],
         "obligations": [duty(d) for d in decision.obligations],
-        "unmet": [{"clause": r.clause, "needs": " and ".join(r.needs)}
+        "unmet": [{"clause": r.clause,
+                   "needs": (" or " if r.role == "forbids" else " and ").join(r.needs)}
                   for r in decision.unmet],
         "nearest": [reason(r) for r in decision.reasons if r.role == "near"],
         "assumptions": [reason(r) for r in decision.reasons if r.role == "assumes"],

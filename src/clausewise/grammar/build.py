@@ -325,6 +325,11 @@ class ModelBuilder:
         elif name in ("when", "unless"):
             if "condition" not in allowed:
                 return refuse(f"`{f.keyword}`")
+            if name == "unless" and cls is m.Prohibition:  # an exception, kept apart
+                before = values.get("exception")
+                values["exception"] = value if before is None else \
+                    m.Any_(operands=(before, value), span=f.span)
+                return
             cond = value if name == "when" else m.Not(operand=value, span=value.span)
             if "condition" in values:  # `if A unless B` means A and not B
                 cond = m.All(operands=(values["condition"], cond), span=f.span)

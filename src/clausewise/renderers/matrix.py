@@ -150,5 +150,5 @@ def _conditional(clause: m.Permission) -> bool:
 
 def _narrowed(clause: m.Prohibition, other: str) -> bool:
     """A prohibition that covers only part of a cell (a condition, an event, ...)."""
-    return (clause.condition is not None or bool(clause.events) or bool(clause.subjects)
-            or bool(getattr(clause, other)))
+    return (clause.condition is not None or clause.exception is not None
+            or bool(clause.events) or bool(clause.subjects) or bool(getattr(clause, other)))

@@ -117,6 +117,8 @@ def _prohibition(c: m.Prohibition, policy: m.Policy, vocab: Vocabulary) -> str:
     restriction = w.condition(vocab, c.condition) if c.condition is not None else ""
     if restriction.startswith("for children") or restriction.startswith("for people"):
         restriction = "about" + restriction[3:]
+    if c.exception is not None:
+        restriction = " ".join(filter(None, [restriction, w.exception(vocab, c.exception)]))
     return _say("we never", verbs, _data(vocab, c.data), f"of {subjects}" if subjects else "",
                 _recipients(vocab, c.recipients, "or"), _purposes(vocab, c.purposes),
                 _events(vocab, c.events), restriction, vocab=vocab)

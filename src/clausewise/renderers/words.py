@@ -128,6 +128,29 @@ def condition(vocab: Vocabulary, node: m.Condition) -> str:
     return join([condition(vocab, operand) for operand in node.operands], word)
 
 
+_FACT_HOLDS = {
+    "consent": "you consent",
+    "aggregated": "the data is in aggregate",
+    "legal_requirement": "the law requires it",
+    "opted_out": "you opted out",
+    "notice_given": "we have notified you as this policy promises",
+    "encrypted": "the data is encrypted",
+    "linked": "the data is linked to your identity",
+}
+
+
+def exception(vocab: Vocabulary, node: m.Condition) -> str:
+    """A prohibition's exception: `unless you consent or the data is in aggregate`."""
+    def holds(part: m.Condition) -> str:
+        if isinstance(part, m.FactIsTrue):
+            return _FACT_HOLDS.get(part.fact) or fact_label(vocab, part.fact)
+        if isinstance(part, (m.All, m.Any_)):
+            word = "and" if isinstance(part, m.All) else "or"
+            return join([holds(op) for op in part.operands], word)
+        return condition(vocab, part)
+    return f"unless {holds(node)}"
+
+
 def choice(value: m.Choice | None) -> str:
     return _CHOICE[value] if value is not None else ""
 
