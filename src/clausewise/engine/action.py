@@ -125,8 +125,19 @@ def check_terms(action: Action, vocabulary: Vocabulary) -> list[Diagnostic]:
 def _schema_error(exc: ValidationError, source: str, text: str | None,
                   line: int | None) -> ActionError:
     diagnostics = []
+    seen_facts: set[object] = set()
     for error in exc.errors():
-        path = ".".join(str(p) for p in error["loc"]) or "action"
+        loc = error["loc"]
+        if len(loc) >= 2 and loc[0] == "context":  # one message per fact, not per union arm
+            if loc[1] in seen_facts:
+                continue
+            seen_facts.add(loc[1])
+            message = (f"context.{loc[1]}: {json.dumps(error.get('input'))} is not a fact "
+                       "value; facts are true, false or whole numbers")
+            diagnostics.append(_locate(Diagnostic("bad-action", message, None), source, text,
+                                       line, (loc[1],)))
+            continue
+        path = ".".join(str(p) for p in loc) or "action"
         message = error["msg"][0].lower() + error["msg"][1:]
         help = None
         if error["type"] == "extra_forbidden":
