@@ -10,6 +10,7 @@ walks the model only when a decision needs to say why.
 from __future__ import annotations
 
 import operator
+from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -22,7 +23,9 @@ _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge
         "==": operator.eq, "!=": operator.ne}
 
 
+@lru_cache(maxsize=4096)
 def compile_condition(node: m.Condition) -> Compiled:
+    """A closure that evaluates `node` on a context (memoised: explain() asks often)."""
     if isinstance(node, m.FactIsTrue):
         fact = node.fact
         return lambda ctx: ctx.get(fact)  # type: ignore[return-value]

@@ -70,7 +70,7 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
             else:
                 unmet.append(Reason("unmet", item.clause.id, category))
         if not covered:
-            blockers.extend(unmet or (_nearest(policy, kind, category, candidates, action)
+            blockers.extend(unmet or (_nearest(policy, kind, category, candidates, action, terms)
                                       if explain_denials else [Reason("no-clause", None, category)]))
 
     if kind != "notify" and action.event is not None:
@@ -164,34 +164,48 @@ def _period_mismatch(period: m.Period, action: Action, ancestors) -> str | None:
 
 
 def _nearest(policy: CompiledPolicy, kind: str, category: str | None,
-             candidates: list[CompiledClause], action: Action) -> list[Reason]:
-    """No permission matched: say so, and name the ones that came closest."""
+             candidates: list[CompiledClause], action: Action,
+             terms: dict[str, tuple[str, ...] | None]) -> list[Reason]:
+    """No permission matched: say so, and name the ones that came closest.
+
+    Permissions are ranked by how many requirements the action misses (cheap to
+    count); the words of what they need are made only for the few shown.
+    """
     pool = candidates or policy.permits.get(kind, [])
+    ancestors = policy.vocabulary.ancestors
     scored = []
     for item in pool:
-        needs = _needs(item, action, policy)
-        if candidates == [] and item.data is not None:
-            needs = (f"data under {' or '.join(sorted(item.data))}",) + needs
-        scored.append((len(needs), item.order, item, needs))
+        misses = sum(1 for _field, _vocab, allowed in item.dims
+                     if allowed is not None and (terms[_field] is None
+                                                 or allowed.isdisjoint(terms[_field])))
+        misses += item.methods is not None and action.method not in item.methods
+        misses += isinstance(item.clause, m.Retention) and \
+            _period_mismatch(item.clause.period, action, ancestors) is not None
+        misses += item.condition is not None and item.condition(action.context) is not True
+        misses += not candidates and item.data is not None
+        scored.append((misses, item.order, item))
     scored.sort(key=lambda entry: entry[:2])
     reasons = [Reason("no-clause", None, category)]
-    reasons += [Reason("near", item.clause.id, category, needs)
-                for _, _, item, needs in scored[:_NEAREST]]
+    for _, _, item in scored[:_NEAREST]:
+        needs = _needs(item, action, policy, terms)
+        if not candidates and item.data is not None:
+            needs = (f"data under {' or '.join(sorted(item.data))}",) + needs
+        reasons.append(Reason("near", item.clause.id, category, needs))
     return reasons
 
 
-def _needs(item: CompiledClause, action: Action, policy: CompiledPolicy) -> tuple[str, ...]:
-    """Every dimension on which `item` does not cover `action`, said as a requirement."""
+def _needs(item: CompiledClause, action: Action, policy: CompiledPolicy,
+           terms: dict[str, tuple[str, ...] | None]) -> tuple[str, ...]:
+    """Every requirement of `item` that `action` does not meet, in words."""
     needs = []
-    ancestors = policy.vocabulary.ancestors
-    for field, vocab, allowed in item.dims:
-        value = getattr(action, field)
-        if allowed is not None and (value is None or allowed.isdisjoint(ancestors(vocab, value))):
+    for field, _vocab, allowed in item.dims:
+        if allowed is not None and (terms[field] is None or allowed.isdisjoint(terms[field])):
             needs.append(f"{field} under {' or '.join(sorted(allowed))}")
     if item.methods is not None and action.method not in item.methods:
         needs.append("method " + " or ".join(sorted(m_.value for m_ in item.methods)))
     clause = item.clause
-    if isinstance(clause, m.Retention) and _period_mismatch(clause.period, action, ancestors):
+    if isinstance(clause, m.Retention) and \
+            _period_mismatch(clause.period, action, policy.vocabulary.ancestors):
         period = clause.period
         needs.append(f"kept at most {period.days} days" if period.days is not None
                      else f"kept until {period.until}")

@@ -6,6 +6,7 @@ file:line and prose) and says the reason in words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import model as m
@@ -61,20 +62,10 @@ def obligation_text(obligation: m.Obligation, vocabulary: Vocabulary) -> str:
 def to_dict(decision: Decision, policy: CompiledPolicy) -> dict[str, Any]:
     """The decision as JSON-ready data: decision, reasons, obligations, unmet, notes."""
     vocabulary = policy.vocabulary
-
-    def clause_info(clause_id: str | None) -> dict[str, Any]:
-        if clause_id is None:
-            return {"clause": None, "kind": None, "effect": "deny", "source": None,
-                    "text": None}
-        clause = policy.clauses[clause_id]
-        return {"clause": clause_id, "kind": clause.kind,
-                "effect": _EFFECT.get(clause.kind, "permit"),
-                "source": f"{clause.span.file}:{clause.span.line}:{clause.span.column}"
-                if clause.span else None,
-                "text": clause.text}
+    described = _described(policy)
 
     def reason(r: Reason) -> dict[str, Any]:
-        return {**clause_info(r.clause), "role": r.role, "category": r.category,
+        return {**described(r.clause), "role": r.role, "category": r.category,
                 "why": reason_why(r, vocabulary)}
 
     def duty(d: Duty) -> dict[str, Any]:
@@ -92,6 +83,28 @@ def to_dict(decision: Decision, policy: CompiledPolicy) -> dict[str, Any]:
         "nearest": [reason(r) for r in decision.reasons if r.role == "near"],
         "assumptions": [reason(r) for r in decision.reasons if r.role == "assumes"],
     }
+
+
+def _described(policy: CompiledPolicy) -> Callable[[str | None], dict[str, Any]]:
+    """Each clause's kind, effect, source and text, worked out once per compiled policy."""
+    cache = policy.__dict__.setdefault("_described", {})
+
+    def info(clause_id: str | None) -> dict[str, Any]:
+        found = cache.get(clause_id)
+        if found is None:
+            if clause_id is None:
+                found = {"clause": None, "kind": None, "effect": "deny", "source": None,
+                         "text": None}
+            else:
+                clause = policy.clauses[clause_id]
+                span = clause.span
+                found = {"clause": clause_id, "kind": clause.kind,
+                         "effect": _EFFECT.get(clause.kind, "permit"),
+                         "source": f"{span.file}:{span.line}:{span.column}" if span else None,
+                         "text": clause.text}
+            cache[clause_id] = found
+        return found
+    return info
 
 
 def to_text(decision: Decision, policy: CompiledPolicy) -> str:
