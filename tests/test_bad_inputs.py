@@ -21,10 +21,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clausewise.cli import main
+from clausewise.errors import PolicyError
 from clausewise.grammar.build import MAX_DEPTH
-from clausewise.loader import MAX_BYTES
+from clausewise.grammar.parser import parse
+from clausewise.loader import MAX_BYTES, read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
@@ -265,3 +269,44 @@ def test_parenthesised_condition_of_ordinary_depth_is_accepted(tmp_path: Path) -
     path.write_text(f"use nested\n  use user\n  if {condition}\nend\n", encoding="utf-8")
     code, output = validate(str(path))
     assert code == 0, output
+
+
+# ---------------------------------------------------------- mangled real policies
+
+RULES = [(ROOT / "rules" / name).read_text(encoding="utf-8")
+         for name in ("kareo.policy", "kareo-vocabulary.policy")]
+PIECES = list('abcz_.,"()#<>=!-\\ \n\t09') + [
+    "end", "if ", "not ", "use ", "collection ", "define ", "under ", "\x00", "é", "\u2028",
+    "\r", "\f", "\ufeff"]
+
+
+@st.composite
+def mangled_policies(draw: st.DrawFn) -> str:
+    """Kareo's policy or vocabulary with a few cuts, insertions and pasted fragments."""
+    text = draw(st.sampled_from(RULES))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text)))
+        how = draw(st.sampled_from(["delete", "insert", "truncate", "paste"]))
+        if how == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 30)):]
+        elif how == "insert":
+            text = text[:at] + draw(st.sampled_from(PIECES)) + text[at:]
+        elif how == "truncate":
+            text = text[:at]
+        else:
+            start = draw(st.integers(0, len(text)))
+            text = text[:at] + text[start:start + draw(st.integers(1, 200))] + text[at:]
+    return text
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(mangled_policies())
+def test_mangled_policy_parses_or_gives_located_errors_never_a_crash(text: str) -> None:
+    try:
+        parse(read_source("mangled.policy", text.encode("utf-8")), "mangled.policy")
+    except PolicyError as error:  # anything else fails the test
+        assert error.diagnostics
+        assert all(d.span is not None and d.span.file == "mangled.policy" and d.span.line >= 1
+                   for d in error.diagnostics)
+        assert "error[" in error.format()

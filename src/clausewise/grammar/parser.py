@@ -187,6 +187,8 @@ def _head(chunk: str) -> str:
 def _expected_words(expected: set[str]) -> list[str]:
     words = []
     for name in expected:
+        if name == "$END":  # the end of the input is no terminal of the grammar
+            continue
         pattern = _parser().get_terminal(name).pattern
         if pattern.type == "str":
             words.append(pattern.value)
@@ -205,7 +207,7 @@ def _expected(expected: set[str]) -> str:
     keywords = [w for w in words if w.isidentifier() or "-" in w]
     punctuation = [f"`{w}`" for w in words if w not in keywords]  # `)`, `(` or `,`
     others = sorted(_READABLE.get(n, n) for n in expected
-                    if _parser().get_terminal(n).pattern.type != "str"
+                    if n != "$END" and _parser().get_terminal(n).pattern.type != "str"
                     and n not in ("KIND", "DATA_VERB", "VOCAB", "ACTION_VERB", "METHOD", "CHOICE"))
     if set(_TOP_LEVEL) <= set(keywords):
         keywords = [w for w in keywords if w not in _TOP_LEVEL]
