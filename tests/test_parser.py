@@ -9,7 +9,7 @@ import pytest
 
 from clausewise import model as m
 from clausewise.errors import PolicyError
-from clausewise.grammar.build import _VALUE_TOKENS
+from clausewise.grammar.build import MAX_DEPTH
 from clausewise.grammar.parser import _parser, parse
 from clausewise.loader import load, read_source
 
@@ -448,8 +448,17 @@ def test_without_the_include_the_same_terms_are_unknown(tmp_path: Path) -> None:
     assert caught.value.codes == ("unknown-term", "unknown-term", "unknown-fact")
 
 
-def test_builder_keeps_exactly_the_grammar_tokens_that_carry_a_value() -> None:
-    # the parser keeps every token; the builder drops keywords and punctuation (fixed
-    # strings) and keeps the pattern-matched ones: a new terminal must be sorted here
-    patterned = {t.name for t in _parser().terminals if t.pattern.type == "re"}
-    assert _VALUE_TOKENS == patterned - {"WS", "COMMENT"}
+def test_parser_propagates_positions_for_the_transformer() -> None:
+    # every model node takes its span from the Lark node's meta
+    assert _parser().options.propagate_positions is True
+
+
+def test_conditions_nested_past_the_limit_are_refused_with_a_location() -> None:
+    deep = "not " * (MAX_DEPTH + 5) + "consent"
+    with pytest.raises(PolicyError) as caught:
+        parse(f"use u\n  use user.name\n  if {deep}\nend\n", "deep.policy")
+    [diagnostic] = caught.value.diagnostics
+    assert diagnostic.code == "too-deep"
+    assert diagnostic.span.line == 3
+
+

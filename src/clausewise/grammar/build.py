@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from lark import Token, Tree
+from lark import Token, Transformer_NonRecursive, v_args
+from lark.tree import Meta
 
 from .. import model as m
 from ..errors import Diagnostic
@@ -50,7 +51,7 @@ class _Field:
 
     __slots__ = ("name", "value", "meta", "path", "keyword", "_span")
 
-    def __init__(self, name: str, value: Any, meta: Position, path: str, keyword: str) -> None:
+    def __init__(self, name: str, value: Any, meta: Meta, path: str, keyword: str) -> None:
         self.name, self.value, self.meta, self.path, self.keyword = name, value, meta, path, keyword
         self._span: m.Span | None = None
 
@@ -77,76 +78,46 @@ def unquote(token: Token) -> str:
     return "".join(out)
 
 
-#: the tokens that carry a value; the others (keywords, punctuation) only mark
-#: where a node starts and ends, and are dropped before a rule's method sees them
-_VALUE_TOKENS = frozenset({"STRING", "DATE", "INT", "CLAUSE_ID", "TERM", "KIND", "VOCAB",
-                           "FACT_TYPE", "DATA_VERB", "ACTION_VERB", "METHOD", "CHOICE",
-                           "COMPARATOR"})
-
-
-class Position:
-    """Where a node of the parse tree starts and ends, as Lark's `Meta` would say."""
-
-    __slots__ = ("line", "column", "end_line", "end_column")
-
-    def __init__(self, line: int, column: int, end_line: int, end_column: int) -> None:
-        self.line, self.column, self.end_line, self.end_column = \
-            line, column, end_line, end_column
-
-
-class ModelBuilder:
+@v_args(meta=True)
+class ModelBuilder(Transformer_NonRecursive):
     """Builds a `Document`; collects structural findings in `self.diagnostics`.
 
-    Each rule of the grammar has a method `rule(meta, children)`; `build` calls
-    them bottom-up without recursion (Lark's `Transformer` recurses, so deeply
-    nested input would overflow the stack, and its `v_args` wrappers are rebuilt
-    on every call). The parser keeps every token and `build` works out each
-    node's position from its first and last token, which is cheaper than Lark's
-    `propagate_positions` (which doubled Lark's parse time).
+    Lark's non-recursive transformer calls one method per rule, children first, with
+    the node's `meta` (the parser propagates positions). Conditions are the only
+    part that nests; `MAX_DEPTH` bounds them, so that nothing downstream recurses
+    without end.
     """
 
     def __init__(self, path: str, comments: list[Token]) -> None:
+        super().__init__()
         self.path = path
         self.comments = comments
         self.diagnostics: list[Diagnostic] = []
         self.references: list[m.Reference] = []
+        self._depth: dict[int, int] = {}  # id(condition node) -> how deep it nests
+        self.too_deep = False
+        # `v_args` wraps each rule method anew at every look-up (a functools.update_wrapper
+        # per node: a fifth of the build time); bind each one once, on the instance
+        for name, attr in vars(ModelBuilder).items():
+            if hasattr(attr, "visit_wrapper"):
+                setattr(self, name, getattr(self, name))
 
-    def build(self, tree: Tree) -> m.Document | None:
-        """The document for a parse tree (parsed with `keep_all_tokens`), or None when
-        it nests deeper than `MAX_DEPTH`."""
-        # id(subtree) -> (value, position, height)
-        built: dict[int, tuple[Any, Position, int]] = {}
-        for node in tree.iter_subtrees():  # children before their parents
-            children: list[Any] = []
-            height, first, last = 1, None, None
-            for child in node.children:
-                if isinstance(child, Tree):
-                    value, where, child_height = built[id(child)]
-                    children.append(value)
-                    height = max(height, child_height + 1)
-                else:
-                    where = child
-                    if child.type in _VALUE_TOKENS:
-                        children.append(child)
-                if first is None:
-                    first = where
-                last = where
-            meta = Position(first.line, first.column, last.end_line, last.end_column) \
-                if first is not None and last is not None else Position(1, 1, 1, 1)
-            if height > MAX_DEPTH:
-                self.error("too-deep", "this condition is nested too deeply "
-                           f"(a clause may nest at most {MAX_DEPTH} levels)",
-                           meta, "split the condition into simpler clauses")
-                return None
-            built[id(node)] = (getattr(self, node.data)(meta, children), meta, height)
-        return built[id(tree)][0]
+    def _nest(self, node: m.Condition, meta: Meta, operands: Any) -> m.Condition:
+        depth = 1 + max((self._depth.get(id(op), 1) for op in operands), default=0)
+        self._depth[id(node)] = depth
+        if depth > MAX_DEPTH and not self.too_deep:
+            self.too_deep = True
+            self.error("too-deep", "this condition is nested too deeply "
+                       f"(a clause may nest at most {MAX_DEPTH} levels)",
+                       meta, "split the condition into simpler clauses")
+        return node
 
     # ---------------------------------------------------------------- helpers
-    def span(self, meta: Position | Token) -> m.Span:
+    def span(self, meta: Meta | Token) -> m.Span:
         return m.Span(file=self.path, line=meta.line, column=meta.column,
                       end_line=meta.end_line, end_column=meta.end_column)
 
-    def error(self, code: str, message: str, where: Position | Token | m.Span,
+    def error(self, code: str, message: str, where: Meta | Token | m.Span,
               help: str | None = None) -> None:
         span = where if isinstance(where, m.Span) else self.span(where)
         self.diagnostics.append(Diagnostic(code, message, span, help))
@@ -159,80 +130,78 @@ class ModelBuilder:
         return tuple(str(t) for t in tokens)
 
     # ----------------------------------------------------------------- leaves
-    def string(self, meta: Position, tokens: list[Token]) -> str:
+    def string(self, meta: Meta, tokens: list[Token]) -> str:
         return "".join(unquote(t) for t in tokens)
 
-    def term_list(self, meta: Position, tokens: list[Token]) -> tuple[Token, ...]:
+    def term_list(self, meta: Meta, tokens: list[Token]) -> tuple[Token, ...]:
         return tuple(tokens)
 
-    def verb_list(self, meta: Position, tokens: list[Token]) -> tuple[Token, ...]:
+    def verb_list(self, meta: Meta, tokens: list[Token]) -> tuple[Token, ...]:
         return tuple(tokens)
 
     # ------------------------------------------------------------- conditions
-    def fact_is_true(self, meta: Position, children: list[Token]) -> m.FactIsTrue:
+    def fact_is_true(self, meta: Meta, children: list[Token]) -> m.FactIsTrue:
         return m.FactIsTrue(fact=str(children[0]), span=self.span(meta))
 
-    def comparison(self, meta: Position, children: list[Any]) -> m.Comparison:
+    def comparison(self, meta: Meta, children: list[Any]) -> m.Comparison:
         fact, op, value = children
         return m.Comparison(fact=str(fact), op=str(op), value=value, span=self.span(meta))
 
-    def int_value(self, meta: Position, children: list[Token]) -> int:
+    def int_value(self, meta: Meta, children: list[Token]) -> int:
         return int(children[0])
 
-    def true_value(self, meta: Position, children: list[Any]) -> bool:
+    def true_value(self, meta: Meta, children: list[Any]) -> bool:
         return True
 
-    def false_value(self, meta: Position, children: list[Any]) -> bool:
+    def false_value(self, meta: Meta, children: list[Any]) -> bool:
         return False
 
-    def atom(self, meta: Position, children: list[Any]) -> m.Condition:
-        return children[0]  # `( condition )`: the parentheses only group
+    def negation(self, meta: Meta, children: list[Any]) -> m.Condition:
+        return self._nest(m.Not(operand=children[0], span=self.span(meta)), meta, children)
 
-    def negation(self, meta: Position, children: list[Any]) -> m.Not:
-        return m.Not(operand=children[0], span=self.span(meta))
+    def and_cond(self, meta: Meta, children: list[Any]) -> m.Condition:
+        return self._nest(m.All(operands=tuple(children), span=self.span(meta)), meta, children)
 
-    def and_cond(self, meta: Position, children: list[Any]) -> m.All:
-        return m.All(operands=tuple(children), span=self.span(meta))
-
-    def or_cond(self, meta: Position, children: list[Any]) -> m.Any_:
-        return m.Any_(operands=tuple(children), span=self.span(meta))
+    def or_cond(self, meta: Meta, children: list[Any]) -> m.Condition:
+        return self._nest(m.Any_(operands=tuple(children), span=self.span(meta)), meta,
+                          children)
 
     # ------------------------------------------------------------ obligations
-    def before(self, meta: Position, children: list[Any]) -> m.Timing:
+    def before(self, meta: Meta, children: list[Any]) -> m.Timing:
         return m.Timing(when="before", span=self.span(meta))
 
-    def after(self, meta: Position, children: list[Any]) -> m.Timing:
+    def after(self, meta: Meta, children: list[Any]) -> m.Timing:
         return m.Timing(when="after", span=self.span(meta))
 
-    def within(self, meta: Position, children: list[Token]) -> m.Timing:
+    def within(self, meta: Meta, children: list[Token]) -> m.Timing:
         return m.Timing(when="within", days=int(children[0]), span=self.span(meta))
 
-    def in_transit(self, meta: Position, children: list[Any]) -> m.State:
+    def in_transit(self, meta: Meta, children: list[Any]) -> m.State:
         return m.State.in_transit
 
-    def at_rest(self, meta: Position, children: list[Any]) -> m.State:
+    def at_rest(self, meta: Meta, children: list[Any]) -> m.State:
         return m.State.at_rest
 
-    def ob_encrypt(self, meta: Position, children: list[Any]) -> m.EncryptDuty:
+    def ob_encrypt(self, meta: Meta, children: list[Any]) -> m.EncryptDuty:
         return m.EncryptDuty(state=children[0], span=self.span(meta))
 
-    def ob_notify(self, meta: Position, children: list[Any]) -> m.NotifyDuty:
+    def ob_notify(self, meta: Meta, children: list[Any]) -> m.NotifyDuty:
         timing, channels = children
         return m.NotifyDuty(timing=timing, channels=self.refs(m.Vocab.channel, channels),
                             span=self.span(meta))
 
-    def ob_offer(self, meta: Position, children: list[Any]) -> m.OfferDuty:
+    def ob_offer(self, meta: Meta, children: list[Any]) -> m.OfferDuty:
         right, channels = children
         return m.OfferDuty(right=self.refs(m.Vocab.right, [right])[0],
                            channels=self.refs(m.Vocab.channel, channels),
                            span=self.span(meta))
 
-    def ob_duty(self, meta: Position, children: list[str]) -> m.FreeDuty:
+    def ob_duty(self, meta: Meta, children: list[str]) -> m.FreeDuty:
         return m.FreeDuty(text=children[0], span=self.span(meta))
 
     # ----------------------------------------------------------------- fields
     def _field(name: str, convert: Any = None):  # type: ignore[misc]  # noqa: N805
-        def method(self: ModelBuilder, meta: Position, children: list[Any]) -> _Field:
+        def method(self: ModelBuilder, meta: Meta, children: list[Any]) -> _Field:
             value = convert(children) if convert else (children[0] if children else True)
             keyword = str(children[0]) if name == "data" else _SPELLING.get(name, name)
             return _Field(name, value, meta, self.path, keyword)
@@ -264,7 +233,7 @@ class ModelBuilder:
     del _field
 
     # ---------------------------------------------------------------- clauses
-    def clause(self, meta: Position, children: list[Any]) -> m.Clause | None:
+    def clause(self, meta: Meta, children: list[Any]) -> m.Clause | None:
         kind_token, id_token, *fields = children
         cls = m.CLAUSE_KINDS[str(kind_token)]
         values: dict[str, Any] = {"id": str(id_token), "span": self.span(meta)}
@@ -370,24 +339,24 @@ class ModelBuilder:
             values[attr] = self.refs(vocab, value) if vocab else value
 
     # ------------------------------------------------------------- vocabulary
-    def term_def(self, meta: Position, children: list[Any]) -> m.TermDef:
+    def term_def(self, meta: Meta, children: list[Any]) -> m.TermDef:
         vocab, key, label, *parent = children
         vocab = m.Vocab(str(vocab))
         return m.TermDef(vocab=vocab, key=str(key), label=label,
                          parent=self.refs(vocab, parent)[0] if parent else None,
                          span=self.span(meta))
 
-    def fact_def(self, meta: Position, children: list[Any]) -> m.FactDef:
+    def fact_def(self, meta: Meta, children: list[Any]) -> m.FactDef:
         name, type_, label = children
         return m.FactDef(name=str(name), type=m.FactType(str(type_)), label=label,
                          span=self.span(meta))
 
-    def include(self, meta: Position, children: list[str]) -> m.Include:
+    def include(self, meta: Meta, children: list[str]) -> m.Include:
         return m.Include(path=children[0], span=self.span(meta))
 
     # ----------------------------------------------------------------- header
     def _header_field(name: str, convert: Any = None):  # type: ignore[misc]  # noqa: N805
-        def method(self: ModelBuilder, meta: Position, children: list[Any]) -> tuple[str, Any, Position]:
+        def method(self: ModelBuilder, meta: Meta, children: list[Any]) -> tuple[str, Any, Meta]:
             return (name, convert(self, meta, children) if convert else children[0], meta)
         return method
 
@@ -412,7 +381,7 @@ class ModelBuilder:
                        "write dates as YYYY-MM-DD, e.g. 2010-05-25")
             return None
 
-    def header(self, meta: Position, children: list[Any]) -> m.Header:
+    def header(self, meta: Meta, children: list[Any]) -> m.Header:
         name, *fields = children
         values: dict[str, Any] = {"name": name, "span": self.span(meta)}
         for field_name, value, fmeta in fields:
@@ -426,7 +395,7 @@ class ModelBuilder:
         return m.Header(**values)
 
     # ------------------------------------------------------------------- file
-    def start(self, meta: Position, items: list[Any]) -> m.Document:
+    def start(self, meta: Meta, items: list[Any]) -> m.Document:
         buckets: dict[type, list[Any]] = {m.Header: [], m.Include: [], m.TermDef: [],
                                           m.FactDef: []}
         clauses: list[m.Clause] = []

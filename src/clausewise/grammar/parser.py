@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 
+from lark.exceptions import VisitError
 from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from .. import model as m
@@ -49,8 +50,7 @@ def _keep_comment(token: Token) -> Token:
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     grammar = resources.files(__package__).joinpath("policy.lark").read_text(encoding="utf-8")
-    # every token stays in the tree (keywords too): the builder takes positions from them
-    return Lark(grammar, parser="lalr", keep_all_tokens=True, maybe_placeholders=False,
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
                 lexer_callbacks={"COMMENT": _keep_comment}, cache=True)
 
 
@@ -94,8 +94,11 @@ def _parse(text: str, path: str) -> m.Document:
     finally:
         _comments.reset(token)
     builder = ModelBuilder(path, bucket)
-    document = builder.build(tree)
-    if builder.diagnostics or document is None:
+    try:
+        document = builder.transform(tree)
+    except VisitError as exc:  # a bug in a builder method, not in the input: let it show
+        raise exc.orig_exc from exc
+    if builder.diagnostics:
         raise PolicyError(tuple(builder.diagnostics), {path: text})
     return document
 
