@@ -462,3 +462,13 @@ def test_conditions_nested_past_the_limit_are_refused_with_a_location() -> None:
     assert diagnostic.span.line == 3
 
 
+
+
+def test_old_mac_line_endings_keep_their_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "mac.policy"
+    path.write_bytes(b"use a\r  use user.name\r  for nothing.here\rend\r")
+    with pytest.raises(PolicyError) as caught:
+        load(path)
+    [diagnostic] = caught.value.diagnostics
+    assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == \
+        ("unknown-term", 3, 7)

@@ -64,7 +64,7 @@ def read_source(path: str, data: bytes | None = None) -> str:
         raise PolicyError((Diagnostic(
             "encoding", f"byte 0x{data[exc.start]:02x} is not valid UTF-8", span,
             "save the file as UTF-8"),), {path: shown}) from None
-    return text.replace("\r\n", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac endings
 
 
 def _too_large(path: str, span: m.Span) -> PolicyError:

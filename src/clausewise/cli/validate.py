@@ -27,7 +27,8 @@ def validate(files: tuple[str, ...]) -> None:
         name = policy.header.name if policy.header else file
         click.echo(f"{file}: ok: {name!r}, {len(policy.clauses)} clauses in "
                    f"{len(policy.documents)} file(s)")
-        click.echo("  clauses: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+        click.echo("  clauses: " + (", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+                                    or "none (a vocabulary file, or nothing yet)"))
         if terms or policy.facts:
             declared = [f"{n} {v}" for v, n in sorted(terms.items())]
             if policy.facts:
