@@ -428,3 +428,29 @@ def test_real_executable_allows_denies_and_rejects(tmp_path: Path) -> None:
     assert stream.returncode == 1
     assert [json.loads(line)["decision"] for line in stream.stdout.splitlines()] == \
         ["allow", "deny"]
+
+
+def test_jsonl_brief_gives_the_same_decisions_without_explanations(tmp_path: Path) -> None:
+    lines = [
+        '{"action": "share", "data": ["user.contact.email"], "recipient": "partner", '
+        '"purpose": "marketing", "context": {"consent": true, "opted_out": false}}',
+        '{"action": "collect", "data": ["user.health_and_medical"]}',
+        '{"action": "use", "data": ["user.contact.email"], '
+        '"purpose": "essential.service.authentication"}',
+    ]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    full = [json.loads(x) for x in run(POLICY, str(path), "--jsonl").stdout.splitlines()]
+    result = run(POLICY, str(path), "--jsonl", "--brief")
+    brief = [json.loads(x) for x in result.stdout.splitlines()]
+    assert result.exit_code == 1  # one line is denied
+    assert [b["decision"] for b in brief] == [f["decision"] for f in full]
+    assert [b["line"] for b in brief] == [1, 2, 3]
+    assert brief[1]["clauses"] == ["no-phi"]
+    assert all(set(b) == {"decision", "clauses", "line"} for b in brief)
+
+
+def test_brief_without_jsonl_is_a_usage_error(tmp_path: Path) -> None:
+    path = write(tmp_path, '{"action": "use", "data": ["user.name"]}')
+    result = run(POLICY, str(path), "--brief")
+    assert result.exit_code == 2
+    assert "--brief goes with --jsonl" in result.stderr

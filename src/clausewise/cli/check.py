@@ -25,11 +25,15 @@ from .manifest import locate_in_flow, read_manifest
 @click.option("--jsonl", is_flag=True, help="ACTION holds one JSON action per line; print "
               "one JSON decision per line, in order. A bad line gets an error record and "
               "the rest go on.")
+@click.option("--brief", is_flag=True, help="With --jsonl: print only each decision and its "
+              "deciding clauses, without explanations (several times faster, for auditing "
+              "logged actions at scale).")
 @click.option("--manifest", type=click.Path(dir_okay=False, exists=False),
               help="A YAML file of a feature's data flows (name plus action fields); "
               "check every flow.")
 @reports_errors
-def check(policy: str, action: str | None, fmt: str, jsonl: bool, manifest: str | None) -> None:
+def check(policy: str, action: str | None, fmt: str, jsonl: bool, brief: bool,
+          manifest: str | None) -> None:
     """Decide whether POLICY allows ACTION (a JSON file, or - for stdin).
 
     Exit code 0 when allowed, 1 when denied (for --jsonl and --manifest: when any
@@ -37,6 +41,8 @@ def check(policy: str, action: str | None, fmt: str, jsonl: bool, manifest: str 
     """
     if manifest is not None and action is not None:
         raise _usage("give either ACTION or --manifest, not both")
+    if brief and not jsonl:
+        raise _usage("--brief goes with --jsonl")
     if manifest is None and action is None:
         raise _usage("missing ACTION: a JSON file, or - to read standard input")
     engine = load(policy)
@@ -47,7 +53,8 @@ def check(policy: str, action: str | None, fmt: str, jsonl: bool, manifest: str 
         if action == "-" else _open(action)
     with stream:
         if jsonl:
-            sys.exit(_check_jsonl(engine, stream, "<stdin>" if action == "-" else action))
+            sys.exit(_check_jsonl(engine, stream, "<stdin>" if action == "-" else action,
+                                  brief))
         text = stream.read()
     source = "<stdin>" if action == "-" else action
     decision = decide(engine.compiled, parse_action(text, engine.vocabulary, source=source,
@@ -70,7 +77,7 @@ def _usage(message: str) -> UsageError:
     return UsageError.single("usage", message)
 
 
-def _check_jsonl(engine: Engine, stream: IO[str], source: str) -> int:
+def _check_jsonl(engine: Engine, stream: IO[str], source: str, brief: bool = False) -> int:
     """One decision record per input line; repeated lines are decided once."""
     compiled, vocabulary = engine.compiled, engine.vocabulary
     out = sys.stdout
@@ -78,8 +85,14 @@ def _check_jsonl(engine: Engine, stream: IO[str], source: str) -> int:
 
     @lru_cache(maxsize=65536)
     def answer(line: str) -> tuple[str, bool]:
-        decision = decide(compiled, parse_action(line, vocabulary, source=source, text=line))
-        record = to_dict(decision, compiled)
+        action = parse_action(line, vocabulary, source=source, text=line)
+        if brief:
+            decision = decide(compiled, action, explain_denials=False)
+            record: dict[str, Any] = {"decision": decision.effect,
+                                      "clauses": list(decision.clause_ids)}
+        else:
+            decision = decide(compiled, action)
+            record = to_dict(decision, compiled)
         return json.dumps(record, separators=(",", ":")), decision.allowed
 
     for number, line in enumerate(stream, 1):
