@@ -208,3 +208,43 @@ def test_write_atomic_replaces_with_ordinary_permissions(tmp_path: Path) -> None
     os.umask(mask)
     assert out.read_text() == "text\n"
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+# ------------------------------------------------------- where -o may write
+
+
+def _render_to(target: str) -> object:
+    return CliRunner().invoke(main, ["render", str(KAREO), "-o", target])
+
+
+def test_output_to_a_device_is_refused_and_leaves_it_alone(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = _render_to(str(fifo))
+    assert result.exit_code == 2
+    assert "error[not-a-regular-file]" in result.stderr
+    assert not fifo.is_file() and fifo.exists()
+
+
+def test_output_into_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    result = _render_to(str(tmp_path / "nodir" / "policy.md"))
+    assert result.exit_code == 2
+    assert "error[cannot-write]" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_output_through_a_symlink_writes_its_target_and_keeps_its_mode(tmp_path: Path) -> None:
+    real = tmp_path / "real.md"
+    real.write_text("old")
+    real.chmod(0o640)
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    assert _render_to(str(link)).exit_code == 0
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith("# Kareo Privacy Policy")
+    assert real.stat().st_mode & 0o777 == 0o640
+
+
+def test_output_dash_is_standard_output(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["render", str(KAREO), "-o", "-"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# Kareo Privacy Policy")

@@ -14,8 +14,8 @@ from . import main, reports_errors
 @click.argument("policy", type=click.Path(dir_okay=False))
 @click.option("-f", "--format", "format_", type=click.Choice(list(FORMATS)), default="markdown",
               show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write to FILE (all at once, or not at all) instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write to FILE (all at once, or not at all) instead of stdout; - is stdout.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False),
               help="Directory of Jinja templates that override ours by name (run sandboxed).")
 @click.option("--trace", is_flag=True,
@@ -30,7 +30,7 @@ def render(policy: str, format_: str, output: str | None, templates: str | None,
     error is reported as template:line (exit 2) and writes no file.
     """
     text = render_policy(load(policy), format_, trace, templates=templates)
-    if output is None:
+    if output is None or output == "-":
         click.echo(text, nl=False)
     else:
         write_atomic(output, text)
