@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from jinja2 import DictLoader, Environment, StrictUndefined
 
 from clausewise.cli import main
-from clausewise.errors import TemplateError
+from clausewise.errors import TemplateError, UsageError
 from clausewise.loader import load
 from clausewise.renderers import render
 from clausewise.renderers.environment import ENV, render_template
@@ -196,7 +196,7 @@ def test_write_atomic_leaves_nothing_when_the_move_fails(tmp_path: Path, monkeyp
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(UsageError, match="disk full"):
         write_atomic(out, "new text")
     assert out.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["policy.txt"]
 
