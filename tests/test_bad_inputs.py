@@ -12,6 +12,7 @@ in a temporary directory here.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -28,7 +29,7 @@ from clausewise.cli import main
 from clausewise.errors import PolicyError
 from clausewise.grammar.build import MAX_DEPTH
 from clausewise.grammar.parser import parse
-from clausewise.loader import MAX_BYTES, read_source
+from clausewise.loader import MAX_BYTES, MAX_INCLUDE_DEPTH, load, read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
@@ -310,3 +311,36 @@ def test_mangled_policy_parses_or_gives_located_errors_never_a_crash(text: str) 
         assert all(d.span is not None and d.span.file == "mangled.policy" and d.span.line >= 1
                    for d in error.diagnostics)
         assert "error[" in error.format()
+
+
+def test_a_loop_of_symbolic_links_in_an_include_is_located(tmp_path: Path) -> None:
+    (tmp_path / "l1").symlink_to(tmp_path / "l2")
+    (tmp_path / "l2").symlink_to(tmp_path / "l1")
+    root = tmp_path / "root.policy"
+    root.write_text('include "l1"\n', encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load(root)
+    [diagnostic] = caught.value.diagnostics
+    assert diagnostic.code == "unreadable" and diagnostic.span.file == str(root)
+    assert "included file `l1`" in diagnostic.message
+
+
+def test_a_pipe_is_refused_not_read(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.policy")
+    root = tmp_path / "root.policy"
+    root.write_text('include "pipe.policy"\n', encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load(root)
+    assert caught.value.codes == ("not-a-file",)
+
+
+def test_includes_nested_too_deep_are_refused_at_the_include(tmp_path: Path) -> None:
+    depth = MAX_INCLUDE_DEPTH + 5
+    for i in range(depth):
+        (tmp_path / f"d{i}.policy").write_text(f'include "d{i + 1}.policy"\n', encoding="utf-8")
+    (tmp_path / f"d{depth}.policy").write_text("use u\n  use user\nend\n", encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load(tmp_path / "d0.policy")
+    [diagnostic] = caught.value.diagnostics
+    assert diagnostic.code == "include-too-deep"
+    assert diagnostic.span.line == 1

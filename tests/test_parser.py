@@ -341,7 +341,7 @@ def test_disclaimer() -> None:
 MINIMAL_BODY = {
     "collection": "collect user", "use": "use user", "sharing": "share user",
     "retention": "keep user", "notification": "on merger", "right": "grants access",
-    "prohibition": "never use user", "security": "protect user", "disclaimer": 'text "x"',
+    "prohibition": "never use user", "security": "protect user at rest", "disclaimer": 'text "x"',
 }
 
 

@@ -6,6 +6,7 @@ files, missing includes and include cycles all become located diagnostics here.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from .grammar.parser import parse
 from .validate import validate
 from .vocabulary import Vocabulary, base_vocabulary
 
+#: how many files deep includes may nest
+MAX_INCLUDE_DEPTH = 64
 #: the largest policy file we read; a policy of 10,000 clauses is about 2 MB
 MAX_BYTES = 8 * 1024 * 1024
 
@@ -37,6 +40,9 @@ def read_source(path: str, data: bytes | None = None) -> str:
             if file.is_dir():
                 raise PolicyError((Diagnostic("not-a-file", f"`{path}` is a directory, "
                                               "not a policy file", start),))
+            if file.exists() and not file.is_file() and not path.startswith("/dev/"):
+                raise PolicyError((Diagnostic("not-a-file", f"`{path}` is not a regular file "
+                                              "(a pipe or a device?)", start),))
             if file.stat().st_size > MAX_BYTES:
                 raise _too_large(path, start)
             with file.open("rb") as stream:  # bounded: /dev/zero has size 0 and no end
@@ -47,6 +53,10 @@ def read_source(path: str, data: bytes | None = None) -> str:
         except PermissionError:
             raise PolicyError((Diagnostic("unreadable", f"cannot read `{path}`: permission "
                                           "denied", start),)) from None
+        except OSError as exc:  # a loop of symbolic links, an I/O error, ...
+            reason = (exc.strerror or str(exc)).lower()
+            raise PolicyError((Diagnostic("unreadable", f"cannot read `{path}`: {reason}",
+                                          start),)) from None
     if len(data) > MAX_BYTES:
         raise _too_large(path, start)
     if b"\0" in data:  # anywhere: a NUL past the start is as binary (and memchr is fast)
@@ -81,14 +91,20 @@ def load(path: str | Path, *, reader=read_source) -> Loaded:
     diagnostics: list[Diagnostic] = []
 
     def visit(file: str, stack: tuple[str, ...], via: m.Include | None) -> None:
-        key = str(Path(file).resolve()) if not file.startswith("<") else file
+        key = os.path.realpath(file) if not file.startswith("<") else file
+        if len(stack) > MAX_INCLUDE_DEPTH:
+            diagnostics.append(Diagnostic("include-too-deep", "includes nest more than "
+                                          f"{MAX_INCLUDE_DEPTH} files deep",
+                                          via.span if via else None,
+                                          "include the shared files from one place"))
+            return
         if key in stack:
             chain = " -> ".join(Path(p).name for p in stack[stack.index(key):] + (key,))
             diagnostics.append(Diagnostic("include-cycle", f"include cycle: {chain}",
                                           via.span if via else None,
                                           "remove one of these includes"))
             return
-        if any(str(Path(d.path).resolve()) == key for d in documents):
+        if any(os.path.realpath(d.path) == key for d in documents):
             return  # included twice along different paths: read once
         try:
             text = reader(file)
@@ -97,6 +113,12 @@ def load(path: str | Path, *, reader=read_source) -> Loaded:
                 diagnostics.append(Diagnostic("missing-include", f"included file `{via.path}` "
                                               "does not exist", via.span,
                                               f"looked for `{file}`"))
+            elif via is not None and all(d.span is None or d.span.line == 1 and
+                                         d.span.column == 1 for d in exc.diagnostics):
+                # a file-level problem (binary, a directory, too large): say it at the include
+                diagnostics.extend(Diagnostic(d.code, f"included file `{via.path}`: "
+                                              f"{d.message}", via.span, d.help)
+                                   for d in exc.diagnostics)
             else:
                 diagnostics.extend(exc.diagnostics)
                 sources.update(exc.sources)

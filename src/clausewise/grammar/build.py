@@ -29,6 +29,8 @@ _VOCAB_OF_ATTR = {
 #: how deep a parse tree may nest (a clause and its fields take about 8 levels; the
 #: rest is room for conditions). Deeper input is refused before anything recurses.
 MAX_DEPTH = 64
+#: the most digits a number in a policy may have (ages, days)
+MAX_DIGITS = 9
 # Fields that may be given more than once (their values accumulate).
 _REPEATABLE = {"must", "state"}
 # Which syntax spells each field, for messages.
@@ -129,6 +131,14 @@ class ModelBuilder(Transformer_NonRecursive):
                                                span=self.span(token)))
         return tuple(str(t) for t in tokens)
 
+    def number(self, token: Token) -> int:
+        """A whole number from the source; more than nine digits is surely a slip."""
+        if len(token) > MAX_DIGITS:
+            self.error("number-too-large", f"`{token[:12]}{'...' if len(token) > 12 else ''}`"
+                       f" is too large a number (at most {MAX_DIGITS} digits)", token)
+            return 0
+        return int(token)
+
     # ----------------------------------------------------------------- leaves
     def string(self, meta: Meta, tokens: list[Token]) -> str:
         return "".join(unquote(t) for t in tokens)
@@ -148,7 +158,7 @@ class ModelBuilder(Transformer_NonRecursive):
         return m.Comparison(fact=str(fact), op=str(op), value=value, span=self.span(meta))
 
     def int_value(self, meta: Meta, children: list[Token]) -> int:
-        return int(children[0])
+        return self.number(children[0])
 
     def true_value(self, meta: Meta, children: list[Any]) -> bool:
         return True
@@ -174,7 +184,7 @@ class ModelBuilder(Transformer_NonRecursive):
         return m.Timing(when="after", span=self.span(meta))
 
     def within(self, meta: Meta, children: list[Token]) -> m.Timing:
-        return m.Timing(when="within", days=int(children[0]), span=self.span(meta))
+        return m.Timing(when="within", days=self.number(children[0]), span=self.span(meta))
 
     def in_transit(self, meta: Meta, children: list[Any]) -> m.State:
         return m.State.in_transit
@@ -221,7 +231,7 @@ class ModelBuilder(Transformer_NonRecursive):
     required = _field("required")
     optional = _field("optional")
     timing = _field("timing")
-    period_days = _field("period", lambda c: ("days", int(c[0])))
+    period_days = _field("period", lambda c: ("days", c[0]))
     period_until = _field("period", lambda c: ("until", c[0]))
     period_forever = _field("period", lambda c: ("forever", None))
     state = _field("state")
@@ -253,6 +263,12 @@ class ModelBuilder(Transformer_NonRecursive):
         if cls is m.Prohibition and "actions" not in values:
             self.error("missing-field", f"prohibition `{id_token}` says nothing it prohibits",
                        self.span(meta), "add a line such as `never share user.health_and_medical`")
+        if cls is m.Security and "states" not in values:
+            self.error("missing-field", f"security clause `{id_token}` says neither `in transit`"
+                       " nor `at rest`", meta, "add `in transit`, `at rest`, or both")
+        if cls is m.Right and "rights" not in values:
+            self.error("missing-field", f"right clause `{id_token}` grants no right", meta,
+                       "add a line such as `grants correction`")
         if issubclass(cls, (m.Permission, m.Security)) and cls not in (m.Notification, m.Right) \
                 and "data" not in seen:  # a data line with the wrong verb is reported already
             verbs = " or ".join(f"`{v}`" for v in cls.data_verbs)
@@ -314,6 +330,8 @@ class ModelBuilder(Transformer_NonRecursive):
             if "period" not in allowed:
                 return refuse("a retention period")
             how, amount = value
+            if how == "days":
+                amount = self.number(amount)
             values["period"] = m.Period(
                 days=amount if how == "days" else None,
                 until=self.refs(m.Vocab.event, [amount])[0] if how == "until" else None,
