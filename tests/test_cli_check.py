@@ -454,3 +454,40 @@ def test_brief_without_jsonl_is_a_usage_error(tmp_path: Path) -> None:
     result = run(POLICY, str(path), "--brief")
     assert result.exit_code == 2
     assert "--brief goes with --jsonl" in result.stderr
+
+
+def test_manifest_with_a_python_tag_is_refused_not_run(tmp_path: Path) -> None:
+    manifest = tmp_path / "flows.yaml"
+    manifest.write_text("flows:\n  - name: x\n    action: !!python/object/apply:os.system "
+                        "[\"touch pwned\"]\n", encoding="utf-8")
+    result = run(POLICY, "--manifest", str(manifest))
+    assert result.exit_code == 2
+    assert f"{manifest}:2:5: error[bad-manifest]" in result.stderr
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_jsonl_bad_bytes_and_non_objects_get_error_records(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b'\xff\xfe\n[1]\n{"action": "use", "data": ["user.name"], '
+                     b'"purpose": "essential.service"}\n')
+    result = run(POLICY, str(path), "--jsonl")
+    records = [json.loads(x) for x in result.stdout.splitlines()]
+    assert result.exit_code == 2
+    assert [r.get("line") for r in records] == [1, 2, 3]
+    assert records[0]["error"][0]["code"] == "encoding"
+    assert "not an array" in records[1]["error"][0]["message"]
+    assert records[2]["decision"] == "allow"
+    assert f"{path}:2:1: error[bad-action]" in result.stderr
+
+
+def test_an_action_file_without_end_is_refused(tmp_path: Path) -> None:
+    result = run(POLICY, "/dev/zero")
+    assert result.exit_code == 2
+    assert "larger than" in result.stderr
+
+
+def test_an_action_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "bom.json"
+    path.write_bytes(b'\xef\xbb\xbf{"action": "use", "data": ["user.name"], '
+                     b'"purpose": "essential.service"}')
+    assert run(POLICY, str(path)).exit_code == 0

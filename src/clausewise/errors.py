@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .model import Span
@@ -34,7 +34,7 @@ class ClausewiseError(Exception):
     """A user-facing error: bad policy, bad action, bad template, bad usage."""
 
     diagnostics: tuple[Diagnostic, ...]
-    sources: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, str | Excerpt] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.diagnostics = tuple(sorted(self.diagnostics, key=Diagnostic.sort_key))
@@ -52,6 +52,18 @@ class ClausewiseError(Exception):
 
     def format(self) -> str:
         return "\n".join(format_diagnostic(d, self.sources) for d in self.diagnostics)
+
+    def moved_to_line(self, line: int) -> ClausewiseError:
+        """The same error found in a text that starts at `line` of its file (a JSONL record)."""
+        def move(span: Span | None) -> Span | None:
+            if span is None:
+                return None
+            return Span(file=span.file, line=span.line + line - 1, column=span.column,
+                        end_line=span.end_line + line - 1, end_column=span.end_column)
+        moved = tuple(replace(d, span=move(d.span)) for d in self.diagnostics)
+        sources = {name: Excerpt(line, text.text if isinstance(text, Excerpt) else text)
+                   for name, text in self.sources.items()}
+        return type(self)(moved, sources)
 
     def __str__(self) -> str:
         return self.format()
@@ -73,17 +85,28 @@ class UsageError(ClausewiseError):
     """The command line was used wrongly (a missing file, a bad git ref, ...)."""
 
 
-def format_diagnostic(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
+@dataclass(frozen=True)
+class Excerpt:
+    """Part of a file: `text` is its lines from `first_line` on (one record of a stream)."""
+
+    first_line: int
+    text: str
+
+
+def format_diagnostic(diagnostic: Diagnostic, sources: Mapping[str, str | Excerpt]) -> str:
     """`path:line:col: error[code]: message`, then the source line and a caret."""
     span = diagnostic.span
     where = f"{span}: " if span is not None else ""
     lines = [f"{where}error[{diagnostic.code}]: {diagnostic.message}"]
     if span is not None:
         text = sources.get(span.file)
+        first = 1
+        if isinstance(text, Excerpt):
+            first, text = text.first_line, text.text
         if text is not None:
             source_lines = _lines(text)
-            if 1 <= span.line <= len(source_lines):
-                line = source_lines[span.line - 1].expandtabs(1)
+            if first <= span.line < first + len(source_lines):
+                line = source_lines[span.line - first].expandtabs(1)
                 if len(line) > 200:  # keep minified or generated input readable
                     start = max(0, span.column - 80)
                     line = line[start:start + 160]

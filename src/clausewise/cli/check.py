@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import IO, Any
 
@@ -12,9 +14,14 @@ import click
 from ..api import Engine, load
 from ..engine import decide, parse_action
 from ..engine.explain import to_dict, to_text
-from ..errors import ActionError, UsageError
+from ..errors import ActionError, Diagnostic, UsageError
+from ..model import Span
 from . import EXIT_FINDING, EXIT_INPUT, EXIT_OK, main, reports_errors
 from .manifest import locate_in_flow, read_manifest
+
+
+#: the largest action file (or JSONL line) read
+MAX_ACTION_BYTES = 8 * 1024 * 1024
 
 
 @main.command()
@@ -49,14 +56,15 @@ def check(policy: str, action: str | None, fmt: str, jsonl: bool, brief: bool,
     if manifest is not None:
         sys.exit(_check_manifest(engine, manifest, fmt))
     assert action is not None
-    stream = click.open_file(action, "r", encoding="utf-8", errors="replace") \
-        if action == "-" else _open(action)
-    with stream:
-        if jsonl:
-            sys.exit(_check_jsonl(engine, stream, "<stdin>" if action == "-" else action,
-                                  brief))
-        text = stream.read()
     source = "<stdin>" if action == "-" else action
+    with _open(action) as stream:
+        if jsonl:
+            sys.exit(_check_jsonl(engine, stream, source, brief))
+        data = stream.read(MAX_ACTION_BYTES + 1)
+    if len(data) > MAX_ACTION_BYTES:
+        raise _usage(f"`{source}` is larger than {MAX_ACTION_BYTES // 1024 // 1024} MB; "
+                     "for many actions, use --jsonl")
+    text = _decode(data, source, 1)
     decision = decide(engine.compiled, parse_action(text, engine.vocabulary, source=source,
                                                     text=text))
     if fmt == "json":
@@ -66,25 +74,40 @@ def check(policy: str, action: str | None, fmt: str, jsonl: bool, brief: bool,
     sys.exit(EXIT_OK if decision.allowed else EXIT_FINDING)
 
 
-def _open(path: str) -> IO[str]:
+def _open(path: str) -> IO[bytes]:
+    if path == "-":
+        return click.get_binary_stream("stdin")
+    if os.path.exists(path) and not os.path.isfile(path) and not path.startswith("/dev/"):
+        raise _usage(f"`{path}` is not a regular file")
     try:
-        return open(path, encoding="utf-8", errors="replace")
+        return open(path, "rb")
     except OSError as exc:
-        raise _usage(f"cannot read `{path}`: {exc.strerror.lower()}") from None
+        raise _usage(f"cannot read `{path}`: {(exc.strerror or str(exc)).lower()}") from None
+
+
+def _decode(data: bytes, source: str, line: int) -> str:
+    """Strict UTF-8, as for policy files: a wrong byte is an error, not a silent U+FFFD."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        column = len(data[:exc.start].decode("utf-8", "replace")) + 1
+        span = Span(file=source, line=line, column=column, end_line=line, end_column=column + 1)
+        raise ActionError((Diagnostic("encoding", f"byte 0x{data[exc.start]:02x} is not valid "
+                                      "UTF-8", span, "save the file as UTF-8"),)) from None
 
 
 def _usage(message: str) -> UsageError:
     return UsageError.single("usage", message)
 
 
-def _check_jsonl(engine: Engine, stream: IO[str], source: str, brief: bool = False) -> int:
+def _check_jsonl(engine: Engine, stream: IO[bytes], source: str, brief: bool = False) -> int:
     """One decision record per input line; repeated lines are decided once."""
     compiled, vocabulary = engine.compiled, engine.vocabulary
     out = sys.stdout
     denied = bad = False
 
     @lru_cache(maxsize=65536)
-    def answer(line: str) -> tuple[str, bool]:
+    def answer(line: str) -> tuple[dict[str, Any], bool]:
         action = parse_action(line, vocabulary, source=source, text=line)
         if brief:
             decision = decide(compiled, action, explain_denials=False)
@@ -93,42 +116,42 @@ def _check_jsonl(engine: Engine, stream: IO[str], source: str, brief: bool = Fal
         else:
             decision = decide(compiled, action)
             record = to_dict(decision, compiled)
-        return json.dumps(record, separators=(",", ":")), decision.allowed
+        return record, decision.allowed
 
-    for number, line in enumerate(stream, 1):
-        if not line.strip():
+    for number, raw in enumerate(_bounded_lines(stream), 1):
+        if not raw.strip():
             continue
         try:
-            record, allowed = answer(line.rstrip("\n"))
+            if len(raw) > MAX_ACTION_BYTES:
+                raise ActionError.single("line-too-long", f"the line is longer than "
+                                         f"{MAX_ACTION_BYTES // 1024 // 1024} MB",
+                                         Span(file=source, line=1, column=1, end_line=1,
+                                              end_column=1))
+            record, allowed = answer(_decode(raw, source, 1).rstrip("\r\n"))
         except ActionError as exc:
             bad = True
-            shifted = _at_line(exc, number)
-            click.echo(shifted.format(), err=True)
+            moved = exc.moved_to_line(number)
+            click.echo(moved.format(), err=True)
             out.write(json.dumps({"line": number, "error": [
                 {"code": d.code, "message": d.message, "help": d.help}
-                for d in shifted.diagnostics]}, separators=(",", ":")) + "\n")
+                for d in moved.diagnostics]}, separators=(",", ":")) + "\n")
             continue
         denied |= not allowed
-        out.write(record[:-1] + f',"line":{number}}}\n')
+        out.write(json.dumps({**record, "line": number}, separators=(",", ":")) + "\n")
     out.flush()
     return EXIT_INPUT if bad else EXIT_FINDING if denied else EXIT_OK
 
 
-def _at_line(error: ActionError, number: int) -> ActionError:
-    """An error found in one line, re-pointed at that line of the stream."""
-    from dataclasses import replace
-
-    from ..model import Span
-
-    moved = []
-    for d in error.diagnostics:
-        span = d.span
-        if span is not None:
-            span = Span(file=span.file, line=number, column=span.column, end_line=number,
-                        end_column=span.end_column)
-        moved.append(replace(d, span=span))
-    sources = {k: "\n" * (number - 1) + v.lstrip("\n") for k, v in error.sources.items()}
-    return ActionError(tuple(moved), sources)
+def _bounded_lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """The stream's lines; a line longer than the limit is cut there and its rest skipped."""
+    while True:
+        line = stream.readline(MAX_ACTION_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_ACTION_BYTES and not line.endswith(b"\n"):
+            while (rest := stream.readline(MAX_ACTION_BYTES)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def _check_manifest(engine: Engine, path: str, fmt: str) -> int:

@@ -38,12 +38,7 @@ def read_manifest(path: str) -> tuple[list[Flow], str]:
     try:
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        span = Span(file=path, line=line, column=column, end_line=line, end_column=column + 1)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise UsageError.single("bad-manifest", f"not valid YAML: {problem}", span,
-                                source=text) from None
+        raise _yaml_error(exc, path, text) from None
     if isinstance(root, yaml.MappingNode):
         entries = {key.value: value for key, value in root.value}
         root = entries.get("flows")
@@ -54,7 +49,10 @@ def read_manifest(path: str) -> tuple[list[Flow], str]:
                                 source=text)
     flows = []
     for index, node in enumerate(root.value):
-        data = yaml.safe_load(yaml.serialize(node))
+        try:
+            data = yaml.safe_load(yaml.serialize(node))
+        except yaml.YAMLError as exc:  # e.g. a `!!python/...` tag: safe_load builds no objects
+            raise _yaml_error(exc, path, text, node.start_mark) from None
         line = node.start_mark.line + 1
         if not isinstance(data, dict):
             span = Span(file=path, line=line, column=node.start_mark.column + 1, end_line=line,
@@ -64,6 +62,16 @@ def read_manifest(path: str) -> tuple[list[Flow], str]:
         name = str(data.pop("name", f"flow {index + 1}"))
         flows.append(Flow(name, data, line, node.end_mark.line + 1))
     return flows, text
+
+
+def _yaml_error(exc: yaml.YAMLError, path: str, text: str,
+                flow: yaml.Mark | None = None) -> UsageError:
+    """`flow` is where the flow starts: marks of a flow re-read on its own are not the file's."""
+    mark = flow or getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    span = Span(file=path, line=line, column=column, end_line=line, end_column=column + 1)
+    problem = (getattr(exc, "problem", None) or str(exc)).split(" in \"<")[0]
+    return UsageError.single("bad-manifest", f"not valid YAML: {problem}", span, source=text)
 
 
 def locate_in_flow(error: ActionError, flow: Flow, path: str, text: str) -> ActionError:

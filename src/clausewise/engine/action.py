@@ -54,20 +54,21 @@ _TERM_FIELDS: tuple[tuple[str, m.Vocab], ...] = (
 
 
 def parse_action(raw: object, vocabulary: Vocabulary, *, source: str = "<action>",
-                 text: str | None = None, line: int | None = None) -> Action:
+                 text: str | None = None) -> Action:
     """Validate `raw` (a dict, JSON text or an `Action`) against the schema and vocabulary."""
     if isinstance(raw, (str, bytes)):
         text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+        text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors save
         try:
             raw = json.loads(text)
         except ValueError as exc:
-            lineno = getattr(exc, "lineno", 1) + (line - 1 if line else 0)
+            lineno = getattr(exc, "lineno", 1)
             colno = getattr(exc, "colno", 1)
             span = m.Span(file=source, line=lineno, column=colno, end_line=lineno,
                           end_column=colno + 1)
             message = getattr(exc, "msg", str(exc)).lower()
             raise ActionError((Diagnostic("bad-json", f"not valid JSON: {message}", span),),
-                              {source: text if line is None else "\n" * (line - 1) + text}) \
+                              {source: text}) \
                 from None
     if isinstance(raw, Action):
         action = raw
@@ -75,11 +76,11 @@ def parse_action(raw: object, vocabulary: Vocabulary, *, source: str = "<action>
         try:
             action = Action.model_validate(raw)
         except ValidationError as exc:
-            raise _schema_error(exc, source, text, line) from None
+            raise _schema_error(exc, source, text) from None
     problems = list(check_terms(action, vocabulary))
     if problems:
-        raise ActionError(tuple(_locate(d, source, text, line) for d in problems),
-                          _sources(source, text, line))
+        raise ActionError(tuple(_locate(d, source, text) for d in problems),
+                          _sources(source, text))
     return action
 
 
@@ -122,8 +123,7 @@ def check_terms(action: Action, vocabulary: Vocabulary) -> list[Diagnostic]:
     return found
 
 
-def _schema_error(exc: ValidationError, source: str, text: str | None,
-                  line: int | None) -> ActionError:
+def _schema_error(exc: ValidationError, source: str, text: str | None) -> ActionError:
     diagnostics = []
     seen_facts: set[object] = set()
     for error in exc.errors():
@@ -135,31 +135,50 @@ def _schema_error(exc: ValidationError, source: str, text: str | None,
             message = (f"context.{loc[1]}: {json.dumps(error.get('input'))} is not a fact "
                        "value; facts are true, false or whole numbers")
             diagnostics.append(_locate(Diagnostic("bad-action", message, None), source, text,
-                                       line, (loc[1],)))
+                                       (loc[1],)))
             continue
-        path = ".".join(str(p) for p in loc) or "action"
+        path = _path(loc)
         message = error["msg"][0].lower() + error["msg"][1:]
         help = None
+        if not loc:  # the document itself: an array, a string, null
+            diagnostics.append(_locate(Diagnostic(
+                "bad-action", "an action is a JSON object, not "
+                f"{_json_kind(error.get('input'))}", None,
+                'e.g. {"action": "use", "data": ["user.contact.email"]}'), source, text))
+            continue
         if error["type"] == "extra_forbidden":
             message = f"unknown field `{error['loc'][-1]}`"
             help = did_you_mean(str(error["loc"][-1]), Action.model_fields)
         elif error["type"] == "literal_error" and error["loc"] == ("action",):
             help = did_you_mean(str(error.get("input")), ActionKind.__args__)
         diagnostics.append(_locate(Diagnostic("bad-action", f"{path}: {message}", None, help),
-                                   source, text, line, error["loc"]))
-    return ActionError(tuple(diagnostics), _sources(source, text, line))
+                                   source, text, error["loc"]))
+    return ActionError(tuple(diagnostics), _sources(source, text))
 
 
-def _sources(source: str, text: str | None, line: int | None) -> dict[str, str]:
+def _path(loc: tuple[object, ...]) -> str:
+    """A field path as people write it: `data[0]`, `context.consent`."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _json_kind(value: object) -> str:
+    return {list: "an array", str: "a string", type(None): "null", bool: "true or false",
+            int: "a number", float: "a number"}.get(type(value), "that")
+
+
+def _sources(source: str, text: str | None) -> dict[str, str]:
     if text is None:
         return {}
-    return {source: "\n" * ((line or 1) - 1) + text}
+    return {source: text}
 
 
-def _locate(diagnostic: Diagnostic, source: str, text: str | None, line: int | None,
+def _locate(diagnostic: Diagnostic, source: str, text: str | None,
             loc: tuple[object, ...] = ()) -> Diagnostic:
     """Point at the JSON line holding the offending value (or key), as well as can be found."""
-    base = line or 1
+    base = 1
     needle = None
     path = diagnostic.message.split(":", 1)[0]
     if "`" in diagnostic.message:
