@@ -725,7 +725,7 @@ def test_other_notices_ride_along_as_obligations(tmp_path: Path) -> None:
                              "event": "policy_change"})
     assert decision.allowed
     assert [(d.clause, d.obligation) for d in decision.obligations] == [
-        ("change-notice", m.NotifyDuty(timing=m.Timing(when="after"), channels=("web_notice",)))]
+        ("change-notice", m.NotifyDuty(timing=None, channels=("web_notice",)))]
 
 
 def test_obligations_are_listed_on_allow_only(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ def duty_summary(obligation: m.Obligation) -> str:
     if isinstance(obligation, m.EncryptDuty):
         return f"encrypt {obligation.state.value}"
     if isinstance(obligation, m.NotifyDuty):
-        return f"notify {obligation.timing.when}"
+        return f"notify {obligation.timing.when if obligation.timing else 'unstated'}"
     if isinstance(obligation, m.OfferDuty):
         return f"offer {obligation.right}"
     return "duty"

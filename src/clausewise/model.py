@@ -175,8 +175,10 @@ class EncryptDuty(Node):
 
 
 class NotifyDuty(Node):
+    """Tell the person, by these channels; `timing` None when the policy says no time."""
+
     kind: Literal["notify"] = "notify"
-    timing: Timing
+    timing: Timing | None
     channels: tuple[str, ...]
 
 

@@ -76,8 +76,8 @@ def _compile(clause: m.AnyClause, order: int) -> CompiledClause:
         item.exception_node = clause.exception
         item.exception = compile_condition(clause.exception)
     if isinstance(clause, m.Notification):
-        timing = clause.timing or m.Timing(when="after")
-        item.notice = Duty(clause.id, m.NotifyDuty(timing=timing, channels=clause.channels))
+        item.notice = Duty(clause.id, m.NotifyDuty(timing=clause.timing,
+                                                   channels=clause.channels))
     if isinstance(clause, m.Security):
         item.encrypts = clause.measure == "encrypt"
         item.state_duties = {

@@ -51,8 +51,9 @@ def obligation_text(obligation: m.Obligation, vocabulary: Vocabulary) -> str:
         return f"encrypt the data {obligation.state.value}"
     if isinstance(obligation, m.NotifyDuty):
         timing = obligation.timing
-        when = f"within {timing.days} days" if timing.when == "within" else timing.when
-        return f"notify the person {when} by {channels(obligation.channels)}"
+        when = "" if timing is None else \
+            f" within {timing.days} days" if timing.when == "within" else f" {timing.when}"
+        return f"notify the person{when} by {channels(obligation.channels)}"
     if isinstance(obligation, m.OfferDuty):
         right = vocabulary.label(m.Vocab.right, obligation.right)
         return f"offer a way to {right} via {channels(obligation.channels)}"
