@@ -43,6 +43,8 @@ def diff_command(files: tuple[str, ...], base: str | None, fmt: str, fail_on: st
     Exit 0 when no decision changes, 1 when a change matches --fail-on, 2 on bad input.
     """
     if base is not None:
+        if base.startswith("-") or not base.strip():
+            raise UsageError.single("bad-revision", f"`{base}` is not a git revision")
         if len(files) != 1:
             raise UsageError.single("usage", "with --base, give exactly one FILE")
         old = load(files[0], reader=_git_reader(base))
