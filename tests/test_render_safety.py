@@ -248,3 +248,22 @@ def test_output_dash_is_standard_output(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["render", str(KAREO), "-o", "-"])
     assert result.exit_code == 0
     assert result.stdout.startswith("# Kareo Privacy Policy")
+
+
+def test_user_template_cannot_build_a_huge_string(tmp_path: Path) -> None:
+    directory = _templates(tmp_path, "policy.md.j2", '{{ "x" * 10**9 }}')
+    result = CliRunner().invoke(main, ["render", str(KAREO), "--templates", str(directory)])
+    assert result.exit_code == 2
+    assert "error[template-unsafe]" in result.stderr and "1,000,000 items" in result.stderr
+
+
+def test_user_template_that_runs_too_long_is_stopped(tmp_path: Path, monkeypatch) -> None:
+    from clausewise.renderers import environment
+
+    monkeypatch.setattr(environment, "USER_TEMPLATE_SECONDS", 1)
+    directory = _templates(tmp_path, "policy.md.j2",
+                           "{% for i in range(99999) %}{% for j in range(99999) %}"
+                           "{% endfor %}{% endfor %}")
+    result = CliRunner().invoke(main, ["render", str(KAREO), "--templates", str(directory)])
+    assert result.exit_code == 2
+    assert "error[template-timeout]" in result.stderr

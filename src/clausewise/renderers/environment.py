@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -91,10 +95,31 @@ _BUILTIN = FileSystemLoader(str(TEMPLATES))
 ENV: Environment = _configure(Environment(loader=_BUILTIN, **_OPTIONS))
 
 
+#: what a user template may cost: seconds of rendering, items made by one `*`
+USER_TEMPLATE_SECONDS = 10
+MAX_REPEAT = 1_000_000
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, plus bounds on `*` and `**`, which it lets run to any size."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)):
+            left, right = right, left
+        if operator == "*" and isinstance(left, (str, list, tuple)) and isinstance(right, int) \
+                and len(left) * right > MAX_REPEAT:
+            raise SecurityError(f"`*` would make more than {MAX_REPEAT:,} items")
+        if operator == "**" and isinstance(right, int) and abs(right) > 64:
+            raise SecurityError("`**` with an exponent over 64 is not allowed in a template")
+        return super().call_binop(context, operator, left, right)
+
+
 def sandboxed(directory: str | os.PathLike[str]) -> SandboxedEnvironment:
     """An environment for a user's templates: theirs first, ours as fallback, sandboxed."""
     loader = ChoiceLoader([FileSystemLoader(os.fspath(directory)), _BUILTIN])
-    env = SandboxedEnvironment(loader=loader, **_OPTIONS)
+    env = BoundedSandbox(loader=loader, **_OPTIONS)
     _configure(env)
     return env
 
@@ -103,7 +128,12 @@ def render_template(name: str, context: dict[str, Any], env: Environment | None 
     """Render template `name`; raises `TemplateError` pointing at the failing template line."""
     env = env or ENV
     try:
-        return env.get_template(name).render(context)
+        with _time_limit(USER_TEMPLATE_SECONDS if isinstance(env, SandboxedEnvironment) else 0):
+            return env.get_template(name).render(context)
+    except _TimeUp:
+        raise TemplateError((Diagnostic(
+            "template-timeout", f"rendering `{name}` took longer than {USER_TEMPLATE_SECONDS} "
+            "seconds; a loop in a user template may not end", None),)) from None
     except TemplateNotFound as exc:
         raise TemplateError((Diagnostic("template-not-found",
                                         f"template `{exc.name}` not found"),)) from None
@@ -115,6 +145,30 @@ def render_template(name: str, context: dict[str, Any], env: Environment | None 
         if located is None:
             raise
         raise _template_error(exc, *located) from None
+
+
+class _TimeUp(BaseException):
+    """Raised inside a render that ran out of time (not an Exception: templates can't catch it)."""
+
+
+@contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    """Stop the block after `seconds` (0: no limit); only the main thread can have alarms."""
+    if not seconds or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _TimeUp()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _locate(exc: BaseException) -> tuple[str, int] | None:
