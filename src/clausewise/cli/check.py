@@ -28,7 +28,8 @@ MAX_ACTION_BYTES = 8 * 1024 * 1024
 @click.argument("policy", type=click.Path(dir_okay=False))
 @click.argument("action", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="How to print a single decision.")
+              show_default=True, help="How to print a decision or a manifest's decisions "
+              "(--jsonl always prints JSON).")
 @click.option("--jsonl", is_flag=True, help="ACTION holds one JSON action per line; print "
               "one JSON decision per line, in order. A bad line gets an error record and "
               "the rest go on.")
@@ -44,10 +45,13 @@ def check(policy: str, action: str | None, fmt: str, jsonl: bool, brief: bool,
     """Decide whether POLICY allows ACTION (a JSON file, or - for stdin).
 
     Exit code 0 when allowed, 1 when denied (for --jsonl and --manifest: when any
-    is denied), 2 for bad input (for --jsonl: when any line is bad).
+    is denied), 2 for bad input (for --jsonl and --manifest: when any line or flow
+    is bad; the others are still answered).
     """
     if manifest is not None and action is not None:
         raise _usage("give either ACTION or --manifest, not both")
+    if manifest is not None and jsonl:
+        raise _usage("--jsonl reads ACTION; a manifest is read with --manifest alone")
     if brief and not jsonl:
         raise _usage("--brief goes with --jsonl")
     if manifest is None and action is None:

@@ -39,8 +39,8 @@ def diff_command(files: tuple[str, ...], base: str | None, fmt: str, fail_on: st
 
     Reports every action whose decision changes, exactly, over every action the two
     versions can tell apart, grouped into statements, each with a witness action;
-    then obligation and text changes, and the diff of the rendered policy.
-    Exit 0 when no decision changes, 1 when a change matches --fail-on, 2 on bad input.
+    then obligation and text changes (markdown and json add the diff of the
+    rendered policy). Exit 1 when a change matches --fail-on, else 0; 2 on bad input.
     """
     if base is not None:
         if base.startswith("-") or not base.strip():

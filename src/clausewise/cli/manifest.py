@@ -59,7 +59,8 @@ def read_manifest(path: str) -> tuple[list[Flow], str]:
                         end_column=node.start_mark.column + 2)
             raise UsageError.single("bad-manifest", f"flow {index + 1} is not a mapping of "
                                     "action fields", span, source=text)
-        name = str(data.pop("name", f"flow {index + 1}"))
+        name = data.pop("name", None)
+        name = f"flow {index + 1}" if name in (None, "") else str(name)
         flows.append(Flow(name, data, line, node.end_mark.line + 1))
     return flows, text
 
