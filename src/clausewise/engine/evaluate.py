@@ -9,7 +9,7 @@ The engine never raises on policy content.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .. import model as m
 from .action import Action
@@ -18,6 +18,8 @@ from .conditions import explain
 from .decision import Decision, Duty, Reason
 
 Lookup = Callable[[str, str | None], list[CompiledClause]]
+#: each action field -> its term and the term's ancestors (None: the action leaves it out)
+Terms = dict[str, tuple[str, ...] | None]
 _NEAREST = 3
 
 
@@ -83,23 +85,17 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
     return Decision("allow", tuple(grants.values()) + tuple(notes), tuple(duties.values()))
 
 
-def _escapes(item: CompiledClause, terms: dict[str, tuple[str, ...] | None]) -> str | None:
+def _escapes(item: CompiledClause, terms: Terms) -> str | None:
     """The dimension on which an action is known to fall outside a prohibition, or None.
 
     An action that leaves out a dimension the prohibition names does not escape it:
     a share with no purpose may be for the prohibited one (fail closed).
     """
-    for field, _vocab, allowed in item.dims:
-        if allowed is None:
-            continue
-        above = terms[field]
-        if above is not None and allowed.isdisjoint(above):
-            return field
-    return None
+    return next(_missed(item, None, terms, None, unstated_misses=False), None)
 
 
 def _prohibition(item: CompiledClause, action: Action, category: str | None,
-                 terms: dict[str, tuple[str, ...] | None]) -> Reason | None:
+                 terms: Terms) -> Reason | None:
     """Whether a prohibition that covers the action's dimensions applies.
 
     Its trigger (`if`) must be known to hold, else it is only noted as an assumption;
@@ -133,24 +129,34 @@ def _negated(condition: m.Condition) -> str:
     return f"not ({m.condition_text(condition)})"
 
 
-def _mismatch(item: CompiledClause, action: Action, terms: dict[str, tuple[str, ...] | None],
-              ancestors) -> str | None:
-    """The first dimension on which the clause does not cover the action, or None.
+def _mismatch(item: CompiledClause, action: Action, terms: Terms, ancestors) -> str | None:
+    """The first requirement of a permission that the action misses, or None."""
+    return next(_missed(item, action, terms, ancestors), None)
 
-    `terms` maps each action field to its term and that term's ancestors.
+
+def _missed(item: CompiledClause, action: Action | None, terms: Terms, ancestors, *,
+            unstated_misses: bool = True) -> Iterator[str]:
+    """Each requirement of `item`'s dimensions that the action does not meet, by name.
+
+    `terms` maps each action field to its term and that term's ancestors. A field the
+    action leaves out misses a requirement unless `unstated_misses` is False (the
+    prohibitions' reading). Methods and periods are checked when an `action` is given.
     """
     for field, _vocab, allowed in item.dims:
         if allowed is None:
             continue
         above = terms[field]
+        if above is None and not unstated_misses:
+            continue
         if above is None or allowed.isdisjoint(above):
-            return field
+            yield field
+    if action is None:
+        return
     if item.methods is not None and action.method not in item.methods:
-        return "method"
+        yield "method"
     clause = item.clause
-    if isinstance(clause, m.Retention):
-        return _period_mismatch(clause.period, action, ancestors)
-    return None
+    if isinstance(clause, m.Retention) and _period_mismatch(clause.period, action, ancestors):
+        yield "period"
 
 
 def _period_mismatch(period: m.Period, action: Action, ancestors) -> str | None:
@@ -164,8 +170,7 @@ def _period_mismatch(period: m.Period, action: Action, ancestors) -> str | None:
 
 
 def _nearest(policy: CompiledPolicy, kind: str, category: str | None,
-             candidates: list[CompiledClause], action: Action,
-             terms: dict[str, tuple[str, ...] | None]) -> list[Reason]:
+             candidates: list[CompiledClause], action: Action, terms: Terms) -> list[Reason]:
     """No permission matched: say so, and name the ones that came closest.
 
     Permissions are ranked by how many requirements the action misses (cheap to
@@ -175,12 +180,7 @@ def _nearest(policy: CompiledPolicy, kind: str, category: str | None,
     ancestors = policy.vocabulary.ancestors
     scored = []
     for item in pool:
-        misses = sum(1 for _field, _vocab, allowed in item.dims
-                     if allowed is not None and (terms[_field] is None
-                                                 or allowed.isdisjoint(terms[_field])))
-        misses += item.methods is not None and action.method not in item.methods
-        misses += isinstance(item.clause, m.Retention) and \
-            _period_mismatch(item.clause.period, action, ancestors) is not None
+        misses = sum(1 for _ in _missed(item, action, terms, ancestors))
         misses += item.condition is not None and item.condition(action.context) is not True
         misses += not candidates and item.data is not None
         scored.append((misses, item.order, item))
@@ -195,23 +195,22 @@ def _nearest(policy: CompiledPolicy, kind: str, category: str | None,
 
 
 def _needs(item: CompiledClause, action: Action, policy: CompiledPolicy,
-           terms: dict[str, tuple[str, ...] | None]) -> tuple[str, ...]:
+           terms: Terms) -> tuple[str, ...]:
     """Every requirement of `item` that `action` does not meet, in words."""
     needs = []
-    for field, _vocab, allowed in item.dims:
-        if allowed is not None and (terms[field] is None or allowed.isdisjoint(terms[field])):
+    for field in _missed(item, action, terms, policy.vocabulary.ancestors):
+        if field == "method":
+            assert item.methods is not None
+            needs.append("method " + " or ".join(sorted(m_.value for m_ in item.methods)))
+        elif field == "period":
+            period = item.clause.period  # type: ignore[union-attr]
+            needs.append(f"kept at most {period.days} days" if period.days is not None
+                         else f"kept until {period.until}")
+        else:
+            allowed = next(a for f, _v, a in item.dims if f == field)
             needs.append(f"{field} under {' or '.join(sorted(allowed))}")
-    if item.methods is not None and action.method not in item.methods:
-        needs.append("method " + " or ".join(sorted(m_.value for m_ in item.methods)))
-    clause = item.clause
-    if isinstance(clause, m.Retention) and \
-            _period_mismatch(clause.period, action, policy.vocabulary.ancestors):
-        period = clause.period
-        needs.append(f"kept at most {period.days} days" if period.days is not None
-                     else f"kept until {period.until}")
     if item.condition_node is not None:
-        failure = explain(item.condition_node, action.context)
-        needs.extend(failure.needs)
+        needs.extend(explain(item.condition_node, action.context).needs)
     return tuple(needs)
 
 
