@@ -162,10 +162,31 @@ def _text_changes(old: Loaded, new: Loaded) -> list[Change]:
         changes.append(Change("text", None, clause="header",
                               detail="the policy header changed (contacts, dates, scope or texts)"))
     old_terms = {(t.vocab, t.key): t for t in old.policy.terms}
-    for term in new.policy.terms:
-        before = old_terms.get((term.vocab, term.key))
-        if before is not None and before.label != term.label:
+    new_terms = {(t.vocab, t.key): t for t in new.policy.terms}
+    for where, term in new_terms.items():
+        before = old_terms.get(where)
+        name = f"{term.vocab.value} `{term.key}`"
+        if before is None:
+            changes.append(Change("text", None, detail=f"{name} added to the vocabulary"))
+            continue
+        if before.label != term.label:
             changes.append(Change("text", None, clause=None,
                                   detail=f"the label of {term.vocab.value} `{term.key}` changed"))
+        was, now = (side.vocabulary.terms[term.vocab][term.key].parent for side in (old, new))
+        if was != now:
+            changes.append(Change("text", None, detail=f"{name} moved under "
+                                  f"{f'`{now}`' if now else 'nothing'} (was under "
+                                  f"{f'`{was}`' if was else 'nothing'})"))
+    for where, term in old_terms.items():
+        if where not in new_terms:
+            changes.append(Change("text", None, detail=f"{term.vocab.value} `{term.key}` "
+                                  "removed from the vocabulary"))
+    old_facts = {f.name: f for f in old.policy.facts}
+    new_facts = {f.name: f for f in new.policy.facts}
+    for name in dict.fromkeys([*new_facts, *old_facts]):
+        before, after = old_facts.get(name), new_facts.get(name)
+        if before != after:
+            what = "added" if before is None else "removed" if after is None else "changed"
+            changes.append(Change("text", None, detail=f"fact `{name}` {what}"))
     return changes
 
