@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import model as m
 from ..vocabulary import Vocabulary
@@ -101,7 +102,11 @@ class CompiledPolicy:
         self.policy = policy
         self.vocabulary = vocabulary
         self.clauses = {clause.id: clause for clause in policy.clauses}
-        self._memo: dict[tuple[str, str, str | None], list[CompiledClause]] = {}
+        # Each look-up depends only on (kind, category), so its result is memoised:
+        # a decision then costs a few dict hits per category.
+        self.permit_candidates = lru_cache(maxsize=None)(self._permit_candidates)
+        self.prohibition_candidates = lru_cache(maxsize=None)(self._prohibition_candidates)
+        self.security_candidates = lru_cache(maxsize=None)(self._security_candidates)
         compiled = [_compile(clause, order) for order, clause in enumerate(policy.clauses)]
         self.permits: dict[str, list[CompiledClause]] = defaultdict(list)
         self.permits_by_data: dict[tuple[str, str | None], list[CompiledClause]] = \
@@ -156,30 +161,6 @@ class CompiledPolicy:
                     self.security_below[(action, above)].append(item)
 
     # ------------------------------------------------------------- look-ups
-    # Each look-up depends only on (kind, category), so its result is memoised:
-    # a decision then costs a few dict hits per category.
-
-    def permit_candidates(self, action: str, category: str | None) -> list[CompiledClause]:
-        key = ("permit", action, category)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = self._permit_candidates(action, category)
-        return found
-
-    def prohibition_candidates(self, action: str, category: str | None) -> list[CompiledClause]:
-        key = ("prohibition", action, category)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = self._prohibition_candidates(action, category)
-        return found
-
-    def security_candidates(self, action: str, category: str) -> list[CompiledClause]:
-        key = ("security", action, category)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = self._security_candidates(action, category)
-        return found
-
     def _security_candidates(self, action: str, category: str) -> list[CompiledClause]:
         """Security clauses for this kind whose data overlaps `category`, in source order."""
         found = list(self.security_below.get((action, category), ()))
