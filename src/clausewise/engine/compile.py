@@ -107,6 +107,7 @@ class CompiledPolicy:
         self.permit_candidates = lru_cache(maxsize=None)(self._permit_candidates)
         self.prohibition_candidates = lru_cache(maxsize=None)(self._prohibition_candidates)
         self.security_candidates = lru_cache(maxsize=None)(self._security_candidates)
+        self.permits_for = lru_cache(maxsize=1 << 16)(self._permits_for)
         compiled = [_compile(clause, order) for order, clause in enumerate(policy.clauses)]
         self.permits: dict[str, list[CompiledClause]] = defaultdict(list)
         self.permits_by_data: dict[tuple[str, str | None], list[CompiledClause]] = \
@@ -169,6 +170,21 @@ class CompiledPolicy:
         if len(found) > 1:
             found = sorted({id(c): c for c in found}.values(), key=_order)
         return found
+
+    def _permits_for(self, action: str, category: str | None,
+                     terms: tuple[str | None, ...]) -> list[CompiledClause]:
+        """`permit_candidates` narrowed to those whose every dimension admits the action's.
+
+        The second level of the index: `terms` are the action's values for the fields
+        of VOCAB_OF_FIELD, in order. Dense policies file many clauses under one
+        category; actions of one shape recur, so the narrowed list is memoised too.
+        """
+        above = {field: set(self.vocabulary.ancestors(vocab, value)) if value else None
+                 for (field, vocab), value in zip(VOCAB_OF_FIELD.items(), terms)}
+        return [c for c in self.permit_candidates(action, category)
+                if all(allowed is None or (above[field] is not None
+                                           and not allowed.isdisjoint(above[field]))
+                       for field, _vocab, allowed in c.dims)]
 
     def _permit_candidates(self, action: str, category: str | None) -> list[CompiledClause]:
         """Permissions of this kind whose data covers `category`, in source order."""

@@ -37,6 +37,7 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
     terms = {field: ancestors(vocab, value) if (value := getattr(action, field)) is not None
              else None for field, vocab in VOCAB_OF_FIELD.items()}
     slots = action.data or (None,)
+    shape = tuple(getattr(action, field) for field in VOCAB_OF_FIELD)
     blockers: list[Reason] = []
     grants: dict[str, Reason] = {}
     notes: list[Reason] = []
@@ -56,7 +57,8 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
         covered = False
         unmet: list[Reason] = []
         candidates = permits(kind, category)
-        for item in candidates:
+        narrowed = policy.permits_for(kind, category, shape) if indexed else candidates
+        for item in narrowed:
             if _mismatch(item, action, terms, ancestors):
                 continue
             value = item.condition(ctx) if item.condition else True
