@@ -364,7 +364,7 @@ def test_github_format_annotates_widenings_as_errors_on_the_clause_line(versions
     assert all(line.startswith("::") for line in lines)
 
 
-def test_github_format_warns_on_narrowings_at_the_old_clause(versions) -> None:
+def test_github_format_warns_on_narrowings_at_the_clause_that_allowed_them(versions) -> None:
     old, new = versions
     limit_ip_retention(new)
     outcome = run(str(old), str(new), "--format", "github")
