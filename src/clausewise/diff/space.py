@@ -252,46 +252,95 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
             seen.add((depth, combined))
             yield from walk(depth + 1, combined, chosen + (value,))
 
-    keys = [_semantic_key(rule) for rule in rules]
+    # each rule's decisive content as a small int, so leaves compare cheaply
+    interned: dict[tuple[object, ...], int] = {}
+    key_ids = [interned.setdefault(_semantic_key(rule), len(interned)) for rule in rules]
+    old_side = sum(1 << bit for bit, rule in enumerate(rules) if rule.side == 0)
     for mask, values in walk(0, full, ()):
-        matched = [(rule.side, keys[bit]) for bit, rule in enumerate(rules) if mask >> bit & 1]
-        if Counter(k for side, k in matched if side == 0) == \
-                Counter(k for side, k in matched if side == 1):
+        matched = Matched(rules, key_ids, mask, old_side)
+        if matched.same_on_both_sides:
             continue  # the same clauses decide on both sides: the same decisions
-        facts = [f for f in _facts_of(rules, mask) if f not in _idle_facts(rules, keys, mask)]
+        guards, private = matched.shared_prohibitions()
+        facts = [f for f in _facts_of(rules, mask) if f not in private]
+        private_values = list(itertools.product(*_fact_values(private, rules, vocabs)))
         base = _action(kind, dims, values, {})
         for combo in itertools.product(*_fact_values(facts, rules, vocabs)):
             context = {f: v for f, v in zip(facts, combo) if v is not ABSENT}
+            context = _unblocked(context, private, private_values, guards)
+            if context is None:
+                continue  # a prohibition both sides share forbids it: both deny
             action = base.model_copy(update={"context": context})
             yield Point(action, decide(sides[0], action, explain_denials=False),
                         decide(sides[1], action, explain_denials=False))
 
 
-def _idle_facts(rules: list[Rule], keys: list[tuple[object, ...]], mask: int) -> set[str]:
-    """Facts only the triggers of prohibitions both sides share test: leaving them out is exact.
+class Matched:
+    """The rules one leaf of the walk matches, by side."""
 
-    Such a prohibition either applies on both sides (both deny: no change) or on
-    neither, and with its trigger's facts missing the trigger is unknown, so it does
-    not apply, whatever its exception says. Any change therefore shows with those
-    facts missing. (An exception's facts are never idle: a missing exception lifts
-    nothing.)
-    """
-    matched = [(bit, rule) for bit, rule in enumerate(rules) if mask >> bit & 1]
-    counts = [Counter(keys[bit] for bit, rule in matched if rule.side == side)
-              for side in (0, 1)]
-    shared = counts[0] & counts[1]
-    idle: set[str] = set()
-    busy: set[str] = set()
-    for bit, rule in matched:
-        facts = set(m.condition_facts(rule.item.condition_node))
-        exception = set(m.condition_facts(rule.item.exception_node))
-        if rule.role == "prohibition" and keys[bit] in shared and facts:
-            idle |= facts
-            busy |= exception
-        else:
-            busy |= facts | exception | ({"notice_given"} if rule.role == "notice" else set()) | \
-                ({"encrypted"} if rule.role == "security" and rule.item.encrypts else set())
-    return idle - busy
+    def __init__(self, rules: list[Rule], key_ids: list[int], mask: int, old_side: int) -> None:
+        self.rules, self.key_ids, self.mask = rules, key_ids, mask
+        self.sides = (Counter(key_ids[b] for b in _bits(mask & old_side)),
+                      Counter(key_ids[b] for b in _bits(mask & ~old_side)))
+
+    @property
+    def same_on_both_sides(self) -> bool:
+        return self.sides[0] == self.sides[1]
+
+    def shared_prohibitions(self) -> tuple[list[CompiledClause], list[str]]:
+        """The prohibitions both sides share here, and the facts only they test.
+
+        Such a prohibition applies on both sides (both deny: never a change) or on
+        neither, so its private facts need only one value under which none of them
+        applies: any change shows there. That cuts the combinations of facts from
+        3^n to the facts the two versions really differ on.
+        """
+        shared = self.sides[0] & self.sides[1]
+        guards: list[CompiledClause] = []
+        only: set[str] = set()
+        used: set[str] = set()
+        for bit in _bits(self.mask):
+            rule = self.rules[bit]
+            item = rule.item
+            mentioned = set(m.condition_facts(item.condition_node)) | \
+                set(m.condition_facts(item.exception_node))
+            if rule.role == "prohibition" and self.key_ids[bit] in shared:
+                if rule.side == 0:
+                    guards.append(item)
+                only |= mentioned
+            else:
+                used |= mentioned
+                if rule.role == "notice":
+                    used.add("notice_given")
+                if rule.role == "security" and item.encrypts:
+                    used.add("encrypted")
+        return guards, sorted(only - used)
+
+
+def _unblocked(context: dict[str, object], private: list[str],
+               private_values: list[tuple[object, ...]],
+               guards: list[CompiledClause]) -> dict[str, object] | None:
+    """`context` plus values of the private facts under which no shared prohibition applies."""
+    if not private:
+        return context
+    for values in private_values:
+        trial = dict(context, **{f: v for f, v in zip(private, values) if v is not ABSENT})
+        if not any(_applies(item, trial) for item in guards):
+            return trial
+    return None
+
+
+def _applies(item: CompiledClause, context: dict[str, object]) -> bool:
+    """Whether a prohibition applies under these facts (as evaluate.py decides it)."""
+    if (item.condition(context) if item.condition else True) is not True:
+        return False
+    return not (item.exception is not None and item.exception(context) is True)
+
+
+def _bits(mask: int) -> Iterator[int]:
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 def _semantic_key(rule: Rule) -> tuple[object, ...]:
