@@ -16,3 +16,23 @@ def test_base_that_looks_like_an_option_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "error[bad-revision]" in result.stderr
     assert not target.exists()
+
+
+def test_statements_merge_changes_by_what_no_longer_blocks_them(tmp_path: Path) -> None:
+    from clausewise.diff.changes import diff
+    from clausewise.diff.report import statements
+    from clausewise.loader import load
+
+    for name in ("kareo.policy", "kareo-vocabulary.policy"):
+        text = (KAREO.parent / name).read_text(encoding="utf-8")
+        if name == "kareo.policy":
+            assert "\n  before\n" in text
+            text = text.replace("\n  before\n", "\n")  # the merger notice no longer comes first
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = diff(load(KAREO), load(tmp_path / "kareo.policy"))
+    widenings = [c for c in statements(result) if c.cls == "widening"]
+    records = result.of("widening")
+    assert len(records) > len(widenings)  # several records, one statement per action kind
+    assert {c.old_clauses for c in widenings} == {("merger-notice",)}
+    assert len({c.kind for c in widenings}) == len(widenings)
+    assert sum(c.count for c in widenings) == sum(c.count for c in records)

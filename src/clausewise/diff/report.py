@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from dataclasses import replace
 from typing import Any
 
 from ..loader import Loaded
@@ -67,8 +68,37 @@ def _deciders(change: Change, result: DiffResult) -> tuple[str, str]:
     return old, new
 
 
+def statements(result: DiffResult) -> list[Change]:
+    """The changes as a reader wants them: one statement per cause.
+
+    The records of `result` are exact (one per pair of deciding clause sets); a
+    reader asks what a change lifted or added, so widenings are merged by what
+    used to block them, narrowings by what blocks them now, and obligation changes
+    by the obligations. Each keeps the simplest witness of its members.
+    """
+    merged: dict[tuple[object, ...], list[Change]] = {}
+    for change in result.changes:
+        cause: object = {"widening": change.old_clauses, "narrowing": change.new_clauses,
+                         "text": id(change)}.get(change.cls, change.obligations)
+        merged.setdefault((change.cls, change.kind, cause), []).append(change)
+    out = []
+    for members in merged.values():
+        first = members[0]
+        if len(members) == 1:
+            out.append(first)
+            continue
+        witness = min(members, key=lambda c: (len(c.witness.context), c.count))  # type: ignore
+        out.append(replace(
+            first, witness=witness.witness,
+            old_clauses=tuple(dict.fromkeys(i for c in members for i in c.old_clauses)),
+            new_clauses=tuple(dict.fromkeys(i for c in members for i in c.new_clauses)),
+            count=sum(c.count for c in members)))
+    return out
+
+
 def summary(result: DiffResult) -> dict[str, int]:
-    return {cls: len(result.of(cls)) for cls in CLASSES}
+    found = statements(result)
+    return {cls: sum(1 for c in found if c.cls == cls) for cls in CLASSES}
 
 
 def rendered_diff(result: DiffResult) -> str:
@@ -86,8 +116,9 @@ def to_text(result: DiffResult) -> str:
     if not result.changes:
         return "no changes: every action is decided the same way, and the text is the same"
     lines = [", ".join(f"{n} {cls}" for cls, n in counts.items() if n)]
+    found = statements(result)
     for cls in CLASSES:
-        for change in result.of(cls):
+        for change in (c for c in found if c.cls == cls):
             lines.append(f"{cls}: {statement(change, result)}")
             if change.cls != "text":
                 old, new = _deciders(change, result)
@@ -106,8 +137,9 @@ def to_markdown(result: DiffResult, rendered: str) -> str:
         return "\n".join(lines) + "\n"
     lines += ["| change | statements |", "|---|---|"]
     lines += [f"| {cls} | {n} |" for cls, n in counts.items() if n]
+    found = statements(result)
     for cls in CLASSES:
-        changes = result.of(cls)
+        changes = [c for c in found if c.cls == cls]
         if not changes:
             continue
         lines += ["", f"### {_TITLE[cls]}", ""]
@@ -140,9 +172,12 @@ def to_json(result: DiffResult, rendered: str) -> str:
         data["new"]["sources"] = _where(result.new, change.new_clauses)
         return data
 
+    # `changes` are the exact records; `statements` merge them by cause, as the
+    # text and markdown formats show them
     return json.dumps({"old": result.old.policy.root, "new": result.new.policy.root,
                        "summary": summary(result),
                        "changes": [record(c) for c in result.changes],
+                       "statements": [record(c) for c in statements(result)],
                        "rendered_diff": rendered}, indent=2)
 
 
@@ -151,7 +186,7 @@ def to_github(result: DiffResult) -> str:
     level = {"widening": "error", "narrowing": "warning", "obligation-added": "notice",
              "obligation-removed": "warning", "text": "notice"}
     lines = []
-    for change in result.changes:
+    for change in statements(result):
         file, line = result.new.policy.root, 1
         ids = change.new_clauses or change.old_clauses or ((change.clause,) if change.clause
                                                             else ())
