@@ -36,3 +36,17 @@ def test_statements_merge_changes_by_what_no_longer_blocks_them(tmp_path: Path) 
     assert {c.old_clauses for c in widenings} == {("merger-notice",)}
     assert len({c.kind for c in widenings}) == len(widenings)
     assert sum(c.count for c in widenings) == sum(c.count for c in records)
+
+
+def test_a_condition_over_too_many_facts_is_refused_not_run_forever(tmp_path: Path) -> None:
+    from clausewise.diff.space import MAX_FACTS
+
+    facts = [f"f{i}" for i in range(MAX_FACTS + 2)]
+    defs = "\n".join(f'define fact {f} bool "{f}"' for f in facts)
+    cond = " and ".join(facts)
+    old, new = tmp_path / "old.policy", tmp_path / "new.policy"
+    old.write_text(f"{defs}\nuse u\n  use user\n  if {cond}\nend\n", encoding="utf-8")
+    new.write_text(f"{defs}\nuse u\n  use user\n  if {cond} or f0\nend\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", str(old), str(new)])
+    assert result.exit_code == 2
+    assert "error[diff-too-large]" in result.stderr and "`u`" in result.stderr

@@ -31,6 +31,7 @@ from ..engine.action import DATA_ACTIONS, Action
 from ..engine.compile import VOCAB_OF_FIELD, CompiledClause, CompiledPolicy
 from ..engine.decision import Decision
 from ..engine.evaluate import _period_mismatch, decide
+from ..errors import UsageError
 from ..vocabulary import Vocabulary
 
 #: the dimensions each action kind is decided on
@@ -43,6 +44,8 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "exercise": ("category", "subject", "purpose", "event", "right", "channel"),
 }
 ABSENT = None
+#: the most facts one group of actions may depend on: each takes up to three values
+MAX_FACTS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +265,8 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
             continue  # the same clauses decide on both sides: the same decisions
         guards, private = matched.shared_prohibitions()
         facts = [f for f in _facts_of(rules, mask) if f not in private]
+        if len(facts) > MAX_FACTS:
+            raise _too_many_facts(kind, facts, rules, mask)
         private_values = list(itertools.product(*_fact_values(private, rules, vocabs)))
         base = _action(kind, dims, values, {})
         for combo in itertools.product(*_fact_values(facts, rules, vocabs)):
@@ -272,6 +277,16 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
             action = base.model_copy(update={"context": context})
             yield Point(action, decide(sides[0], action, explain_denials=False),
                         decide(sides[1], action, explain_denials=False))
+
+
+def _too_many_facts(kind: str, facts: list[str], rules: list[Rule], mask: int) -> UsageError:
+    clauses = sorted({rules[b].item.clause.id for b in _bits(mask)
+                      if set(facts) & set(m.condition_facts(rules[b].item.condition_node))})
+    return UsageError.single(
+        "diff-too-large", f"{kind} actions here depend on {len(facts)} facts at once "
+        f"({', '.join(facts)}); an exact diff decides every combination of them, "
+        f"3^{len(facts)}, and stops past {MAX_FACTS}",
+        help="split the conditions of " + ", ".join(f"`{c}`" for c in clauses[:5]))
 
 
 class Matched:
