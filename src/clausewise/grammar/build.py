@@ -249,7 +249,8 @@ class ModelBuilder(Transformer_NonRecursive):
         values: dict[str, Any] = {"id": str(id_token), "span": self.span(meta)}
         seen: dict[str, _Field] = {}
         for f in fields:
-            if f.name in seen and f.name not in _REPEATABLE:
+            wrong_verb = f.name == "data" and f.keyword not in cls.data_verbs
+            if f.name in seen and f.name not in _REPEATABLE and not wrong_verb:
                 help = f"first given at line {seen[f.name].span.line}"
                 # `use` is a clause kind too: `use b` at the start of a line was meant as one
                 if f.name == "data" and f.keyword in m.CLAUSE_KINDS and f.span.column == 1:
@@ -401,6 +402,9 @@ class ModelBuilder(Transformer_NonRecursive):
 
     def header(self, meta: Meta, children: list[Any]) -> m.Header:
         name, *fields = children
+        if not name.strip():
+            self.error("empty-name", "the policy needs a name", meta,
+                       'e.g. `policy "Our privacy policy"`')
         values: dict[str, Any] = {"name": name, "span": self.span(meta)}
         for field_name, value, fmeta in fields:
             if field_name in ("contacts", "complaints", "certifications", "texts"):
