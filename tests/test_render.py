@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from clausewise.cli import main
-from clausewise.errors import TemplateError, UsageError
+from clausewise.errors import UsageError
 from clausewise.loader import load
 from clausewise.renderers import FORMATS, render
 from clausewise.renderers.outline import SECTIONS, build
