@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from functools import cached_property
 from typing import Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
