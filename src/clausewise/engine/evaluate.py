@@ -34,10 +34,10 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
     prohibitions: Lookup = policy.prohibition_candidates if indexed else policy.scan_prohibitions
     kind, ctx = action.action, action.context
     ancestors = policy.vocabulary.ancestors
-    terms = {field: ancestors(vocab, value) if (value := getattr(action, field)) is not None
-             else None for field, vocab in VOCAB_OF_FIELD.items()}
-    slots = action.data or (None,)
     shape = tuple(getattr(action, field) for field in VOCAB_OF_FIELD)
+    terms = {field: ancestors(vocab, value) if value is not None else None
+             for (field, vocab), value in zip(VOCAB_OF_FIELD.items(), shape)}
+    slots = action.data or (None,)
     blockers: list[Reason] = []
     grants: dict[str, Reason] = {}
     notes: list[Reason] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from .. import model as m
 from ..vocabulary import Vocabulary
@@ -86,9 +87,14 @@ def to_dict(decision: Decision, policy: CompiledPolicy) -> dict[str, Any]:
     }
 
 
+#: per compiled policy, each clause's description (freed with the policy)
+_DESCRIBED: WeakKeyDictionary[CompiledPolicy, dict[str | None, dict[str, Any]]] = \
+    WeakKeyDictionary()
+
+
 def _described(policy: CompiledPolicy) -> Callable[[str | None], dict[str, Any]]:
     """Each clause's kind, effect, source and text, worked out once per compiled policy."""
-    cache = policy.__dict__.setdefault("_described", {})
+    cache = _DESCRIBED.setdefault(policy, {})
 
     def info(clause_id: str | None) -> dict[str, Any]:
         found = cache.get(clause_id)
