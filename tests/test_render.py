@@ -214,3 +214,15 @@ def test_render_accepts_a_policy_and_vocabulary_pair(kareo) -> None:
     assert render((kareo.policy, kareo.vocabulary), "text") == render(kareo, "text")
     with pytest.raises(TypeError):
         render("rules/kareo.policy", "text")
+
+
+def test_markdown_parses_as_commonmark_into_the_policy_structure(kareo) -> None:
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(render(kareo, "markdown"))
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings[0] == "Kareo Privacy Policy" and "Sharing and disclosure" in headings
+    html = MarkdownIt("commonmark").render(render(kareo, "markdown"))
+    for clause in kareo.policy.clauses:  # every clause keeps its anchor through a real parser
+        assert f'<a id="clause-{clause.id}"></a>' in html
+    assert "<script" not in html
