@@ -50,3 +50,15 @@ def test_a_condition_over_too_many_facts_is_refused_not_run_forever(tmp_path: Pa
     result = CliRunner().invoke(main, ["diff", str(old), str(new)])
     assert result.exit_code == 2
     assert "error[diff-too-large]" in result.stderr and "`u`" in result.stderr
+
+
+def test_text_format_ends_with_the_rendered_policy_diff(tmp_path: Path) -> None:
+    for name in ("kareo.policy", "kareo-vocabulary.policy"):
+        text = (KAREO.parent / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.replace("we do share your name", "we share your name"),
+                                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", str(KAREO), str(tmp_path / "kareo.policy")])
+    assert result.exit_code == 0  # prose only: no decision changes
+    assert "text: the prose of `partners` changed" in result.stdout
+    assert "-<a id=\"clause-partners\"></a>With your consent, we do share" in result.stdout
+    assert "+<a id=\"clause-partners\"></a>With your consent, we share" in result.stdout

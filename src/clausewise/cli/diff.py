@@ -39,8 +39,8 @@ def diff_command(files: tuple[str, ...], base: str | None, fmt: str, fail_on: st
 
     Reports every action whose decision changes, exactly, over every action the two
     versions can tell apart, grouped into statements, each with a witness action;
-    then obligation and text changes (markdown and json add the diff of the
-    rendered policy). Exit 1 when a change matches --fail-on, else 0; 2 on bad input.
+    then obligation and text changes, and the diff of the rendered policy (not in
+    the github format). Exit 1 when a change matches --fail-on, else 0; 2 on bad input.
     """
     if base is not None:
         if base.startswith("-") or not base.strip():
@@ -54,8 +54,8 @@ def diff_command(files: tuple[str, ...], base: str | None, fmt: str, fail_on: st
             raise UsageError.single("usage", "give OLD and NEW, or one FILE with --base GITREF")
         old, new = load(files[0]), load(files[1])
     result = diff(old, new)
-    rendered = rendered_diff(result) if fmt in ("markdown", "json") else ""
-    output = {"text": lambda: to_text(result), "markdown": lambda: to_markdown(result, rendered),
+    rendered = rendered_diff(result) if fmt != "github" else ""
+    output = {"text": lambda: to_text(result, rendered), "markdown": lambda: to_markdown(result, rendered),
               "json": lambda: to_json(result, rendered), "github": lambda: to_github(result)}
     text = output[fmt]()
     if text:

@@ -107,11 +107,11 @@ def rendered_diff(result: DiffResult) -> str:
 
     old = render(result.old, "markdown").splitlines(keepends=True)
     new = render(result.new, "markdown").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(old, new, f"a/{result.old.policy.root}",
-                                        f"b/{result.new.policy.root}"))
+    return "".join(difflib.unified_diff(old, new, f"a/{result.old.policy.root.lstrip('/')}",
+                                        f"b/{result.new.policy.root.lstrip('/')}"))
 
 
-def to_text(result: DiffResult) -> str:
+def to_text(result: DiffResult, rendered: str = "") -> str:
     counts = summary(result)
     if not result.changes:
         return "no changes: every action is decided the same way, and the text is the same"
@@ -125,6 +125,8 @@ def to_text(result: DiffResult) -> str:
                 lines.append(f"    before: {old}")
                 lines.append(f"    now:    {new}")
                 lines.append(f"    witness: {json.dumps(witness_json(change))}")
+    if rendered:
+        lines += ["", "the published policy, rendered (markdown):", rendered.rstrip("\n")]
     return "\n".join(lines)
 
 
