@@ -62,3 +62,20 @@ def test_text_format_ends_with_the_rendered_policy_diff(tmp_path: Path) -> None:
     assert "text: the prose of `partners` changed" in result.stdout
     assert "-<a id=\"clause-partners\"></a>With your consent, we do share" in result.stdout
     assert "+<a id=\"clause-partners\"></a>With your consent, we share" in result.stdout
+
+
+def test_a_number_in_a_prohibition_exception_is_a_threshold_of_the_diff(tmp_path: Path) -> None:
+    import clausewise
+    from clausewise.diff.changes import diff
+    from clausewise.loader import load
+
+    body = "use u\n  use user\nend\nprohibition adults-only\n  never use user\n  unless subject_age >= {}\nend\n"
+    old, new = tmp_path / "old.policy", tmp_path / "new.policy"
+    old.write_text(body.format(18), encoding="utf-8")
+    new.write_text(body.format(16), encoding="utf-8")
+    result = diff(load(old), load(new))
+    [widening] = result.of("widening")
+    witness = widening.witness
+    assert witness is not None and witness.context["subject_age"] in (16, 17)
+    assert not clausewise.load(old).check(witness).allowed
+    assert clausewise.load(new).check(witness).allowed

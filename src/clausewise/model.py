@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
+from collections.abc import Iterator
 from typing import Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -119,22 +120,20 @@ All.model_rebuild()
 Any_.model_rebuild()
 
 
+def condition_atoms(condition: Condition | None) -> Iterator[FactIsTrue | Comparison]:
+    """The fact tests of a condition, left to right."""
+    if isinstance(condition, (FactIsTrue, Comparison)):
+        yield condition
+    elif isinstance(condition, Not):
+        yield from condition_atoms(condition.operand)
+    elif condition is not None:
+        for operand in condition.operands:
+            yield from condition_atoms(operand)
+
+
 def condition_facts(condition: Condition | None) -> tuple[str, ...]:
     """The facts a condition mentions, in order of first appearance."""
-    seen: dict[str, None] = {}
-
-    def walk(node: Condition) -> None:
-        if isinstance(node, (FactIsTrue, Comparison)):
-            seen.setdefault(node.fact, None)
-        elif isinstance(node, Not):
-            walk(node.operand)
-        else:
-            for operand in node.operands:
-                walk(operand)
-
-    if condition is not None:
-        walk(condition)
-    return tuple(seen)
+    return tuple(dict.fromkeys(atom.fact for atom in condition_atoms(condition)))
 
 
 def condition_text(node: Condition, parent: str | None = None) -> str:

@@ -182,25 +182,15 @@ def _fact_values(facts: list[str], rules: list[Rule], vocabs: tuple[Vocabulary, 
         if declared is not None and declared.type is m.FactType.int:
             points: set[int] = set()
             for rule in rules:
-                for node in _comparisons(rule.item.condition_node):
-                    if node.fact == name and isinstance(node.value, int):
+                for node in (*m.condition_atoms(rule.item.condition_node),
+                             *m.condition_atoms(rule.item.exception_node)):
+                    if isinstance(node, m.Comparison) and node.fact == name \
+                            and isinstance(node.value, int):
                         points |= {max(0, node.value - 1), node.value, node.value + 1}
             out.append([ABSENT, *sorted(points or {0})])
         else:
             out.append([ABSENT, True, False])
     return out
-
-
-def _comparisons(node: m.Condition | None) -> Iterator[m.Comparison]:
-    if node is None:
-        return
-    if isinstance(node, m.Comparison):
-        yield node
-    elif isinstance(node, m.Not):
-        yield from _comparisons(node.operand)
-    elif isinstance(node, (m.All, m.Any_)):
-        for operand in node.operands:
-            yield from _comparisons(operand)
 
 
 def _facts_of(rules: list[Rule], mask: int) -> list[str]:
