@@ -13,12 +13,17 @@ from ..errors import ClausewiseError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: exit codes shared by every verb
-EXIT_OK, EXIT_FINDING, EXIT_INPUT = 0, 1, 2
+#: exit codes shared by every verb; EXIT_BUG is never a decision, so a crash cannot
+#: pass for "deny" (1) in a script that only tests for allow
+EXIT_OK, EXIT_FINDING, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
+
+BUG_REPORT = ("clausewise: internal error ({kind}: {message}); this is a bug, please report "
+              "it with the command and input that caused it")
 
 
 def reports_errors(func: F) -> F:
-    """Turn a `ClausewiseError` into its formatted text on stderr and exit code 2."""
+    """Turn a `ClausewiseError` into its formatted text on stderr and exit code 2, and
+    anything unexpected into one line asking for a bug report and exit code 3."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -27,6 +32,13 @@ def reports_errors(func: F) -> F:
         except ClausewiseError as exc:
             click.echo(exc.format(), err=True)
             sys.exit(EXIT_INPUT)
+        except (SystemExit, KeyboardInterrupt, click.exceptions.Exit, click.ClickException,
+                click.exceptions.Abort):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - the one place a bug is turned into words
+            message = str(exc).splitlines()[0][:200] if str(exc) else "no message"
+            click.echo(BUG_REPORT.format(kind=type(exc).__name__, message=message), err=True)
+            sys.exit(EXIT_BUG)
 
     return wrapper  # type: ignore[return-value]
 
@@ -37,7 +49,8 @@ def main() -> None:
     """Privacy policies as code: validate, check actions, render, diff.
 
     Exit codes: 0 success (allow, no change), 1 a finding (deny, a change that
-    fails the check), 2 bad input or usage.
+    fails the check), 2 bad input or usage, 3 an internal error (a bug: please
+    report it).
     """
 
 
