@@ -10,13 +10,11 @@ recipients, events, channels, rights and the standard facts.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
-from pathlib import Path
 
+from . import cache
 from . import model as m
 
 #: fideslang collection -> our vocabulary
@@ -98,31 +96,40 @@ def base_vocabulary() -> Vocabulary:
 
 
 def _fideslang_terms() -> list[tuple[m.Vocab, str, str, str | None]]:
-    """The taxonomy as plain rows, cached on disk per fideslang version.
+    """The taxonomy as plain rows, cached per fideslang version in the private cache.
 
     Importing fideslang builds its whole pydantic model (~0.15 s); the snapshot
-    keeps the CLI's start-up cheap. The snapshot is only a cache: it is rebuilt
-    from fideslang whenever it is missing, unreadable or from another version.
+    keeps the CLI's start-up cheap. The snapshot is only a cache, read only from the
+    user's private cache directory (a planted one would change what terms cover) and
+    only when every row has the expected shape; otherwise it is rebuilt from fideslang.
     """
-    version = metadata.version("fideslang")
-    cache_dir = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "clausewise"
-    cache = cache_dir / f"fideslang-{version}.json"
-    try:
-        rows = json.loads(cache.read_text(encoding="utf-8"))
-        return [(m.Vocab(v), k, label, parent) for v, k, label, parent in rows]
-    except (OSError, ValueError, TypeError):
-        pass
-    from fideslang.default_taxonomy import DEFAULT_TAXONOMY
+    name = f"fideslang-{metadata.version('fideslang')}.json"
+    rows = _snapshot_rows(cache.read_trusted(name))
+    if rows is None:
+        from fideslang.default_taxonomy import DEFAULT_TAXONOMY
 
-    rows = [(vocab.value, item.fides_key, item.name or item.fides_key,
-             getattr(item, "parent_key", None))
-            for attr, vocab in _FIDESLANG.items() for item in getattr(DEFAULT_TAXONOMY, attr)]
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=cache_dir, delete=False,
-                                         encoding="utf-8") as tmp:
-            json.dump(rows, tmp)
-        os.replace(tmp.name, cache)
-    except OSError:
-        pass  # a read-only home only costs start-up time
+        rows = [(vocab.value, item.fides_key, item.name or item.fides_key,
+                 getattr(item, "parent_key", None))
+                for attr, vocab in _FIDESLANG.items()
+                for item in getattr(DEFAULT_TAXONOMY, attr)]
+        cache.write_private(name, json.dumps(rows).encode("utf-8"))
     return [(m.Vocab(v), k, label, parent) for v, k, label, parent in rows]
+
+
+def _snapshot_rows(data: bytes | None) -> list[tuple[str, str, str, str | None]] | None:
+    """The rows of a snapshot, or None unless it is a list of well-formed rows."""
+    if data is None:
+        return None
+    try:
+        rows = json.loads(data)
+    except ValueError:
+        return None
+    vocabs = {v.value for v in _FIDESLANG.values()}
+    if not isinstance(rows, list) or not rows:
+        return None
+    for row in rows:
+        if not (isinstance(row, list) and len(row) == 4 and row[0] in vocabs
+                and all(isinstance(x, str) for x in row[1:3])
+                and (row[3] is None or isinstance(row[3], str))):
+            return None
+    return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -1,13 +1,15 @@
 """Source text -> `Document`: Lark parses, `ModelBuilder` builds, errors get located.
 
-The LALR parser is built once per process from `policy.lark` (Lark caches the
-compiled grammar on disk, so start-up stays cheap). Comments are kept through a
-lexer callback so that a formatter can put them back.
+The LALR parser is built once per process from `policy.lark`; the compiled grammar
+is cached only in the user's private cache directory (`clausewise.cache`), never in
+a shared temp directory, because Lark's cache is a pickle. Comments are kept through
+a lexer callback so that a formatter can put them back.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +17,11 @@ from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 
+import lark
 from lark.exceptions import VisitError
 from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from .. import cache
 from .. import model as m
 from ..errors import Diagnostic, PolicyError, did_you_mean
 from .build import ModelBuilder
@@ -51,7 +55,26 @@ def _keep_comment(token: Token) -> Token:
 def _parser() -> Lark:
     grammar = resources.files(__package__).joinpath("policy.lark").read_text(encoding="utf-8")
     return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
-                lexer_callbacks={"COMMENT": _keep_comment}, cache=True)
+                lexer_callbacks={"COMMENT": _keep_comment}, cache=_grammar_cache(grammar))
+
+
+def _grammar_cache(grammar: str) -> str | bool:
+    """Where Lark may keep the compiled grammar: a file of our private cache directory
+    that is missing or trusted, or nowhere (False). Never Lark's `cache=True`, which
+    reads a predictable file in the shared temp directory."""
+    folder = cache.private_dir()
+    if folder is None:
+        return False
+    path = folder / grammar_cache_name(grammar)
+    if path.exists() or path.is_symlink():
+        return str(path) if cache.trusted_file(path) else False
+    return str(path)
+
+
+def grammar_cache_name(grammar: str) -> str:
+    """The compiled grammar's file name: one per grammar text and Lark version."""
+    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()[:16]
+    return f"grammar-{digest}-lark{lark.__version__}.pickle"
 
 
 @contextmanager
