@@ -314,15 +314,15 @@ def test_mangled_policy_parses_or_gives_located_errors_never_a_crash(text: str) 
 
 
 def test_a_loop_of_symbolic_links_in_an_include_is_located(tmp_path: Path) -> None:
-    (tmp_path / "l1").symlink_to(tmp_path / "l2")
-    (tmp_path / "l2").symlink_to(tmp_path / "l1")
+    (tmp_path / "l1.policy").symlink_to(tmp_path / "l2.policy")
+    (tmp_path / "l2.policy").symlink_to(tmp_path / "l1.policy")
     root = tmp_path / "root.policy"
-    root.write_text('include "l1"\n', encoding="utf-8")
+    root.write_text('include "l1.policy"\n', encoding="utf-8")
     with pytest.raises(PolicyError) as caught:
         load(root)
     [diagnostic] = caught.value.diagnostics
     assert diagnostic.code == "unreadable" and diagnostic.span.file == str(root)
-    assert "included file `l1`" in diagnostic.message
+    assert "included file `l1.policy`" in diagnostic.message
 
 
 def test_a_pipe_is_refused_not_read(tmp_path: Path) -> None:

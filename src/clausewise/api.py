@@ -62,6 +62,9 @@ class Engine:
         return to_text(decision, self.compiled)
 
 
-def load(path: str | Path) -> Engine:
-    """Load, validate and compile the policy at `path`; raises `PolicyError`."""
-    return Engine(load_policy(path))
+def load(path: str | Path, *, include_root: str | Path | None = None) -> Engine:
+    """Load, validate and compile the policy at `path`; raises `PolicyError`.
+
+    Its includes must stay inside `include_root` (default: the directory of `path`).
+    """
+    return Engine(load_policy(path, include_root=include_root))

@@ -2,11 +2,16 @@
 
 Reading is where raw input turns hostile: binary files, other encodings, huge
 files, missing includes and include cycles all become located diagnostics here.
+Includes stay inside the policy's own tree (the directory of the file the user
+named, or `include_root`) and name `.policy` files that are regular files: anything
+else is refused before it is opened, so an include can neither read nor quote a
+file the user did not mean to give, nor block on a pipe or a device.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +36,13 @@ class Loaded:
     sources: dict[str, str]
 
 
-def read_source(path: str, data: bytes | None = None) -> str:
-    """The text of a policy file, or a `PolicyError` that says what is wrong with it."""
+def read_source(path: str, data: bytes | None = None, *, regular_only: bool = False) -> str:
+    """The text of a policy file, or a `PolicyError` that says what is wrong with it.
+
+    The file the user names may be a device under /dev/ (`/dev/stdin`); with
+    `regular_only` (includes) only a regular file is read, checked on the opened
+    file so that it cannot be swapped for a pipe in between.
+    """
     start = m.Span(file=path, line=1, column=1, end_line=1, end_column=1)
     if data is None:
         try:
@@ -40,13 +50,16 @@ def read_source(path: str, data: bytes | None = None) -> str:
             if file.is_dir():
                 raise PolicyError((Diagnostic("not-a-file", f"`{path}` is a directory, "
                                               "not a policy file", start),))
-            if file.exists() and not file.is_file() and not path.startswith("/dev/"):
-                raise PolicyError((Diagnostic("not-a-file", f"`{path}` is not a regular file "
-                                              "(a pipe or a device?)", start),))
+            if file.exists() and not file.is_file() and (regular_only or
+                                                         not path.startswith("/dev/")):
+                raise _not_regular(path, start)
             if file.stat().st_size > MAX_BYTES:
                 raise _too_large(path, start)
-            with file.open("rb") as stream:  # bounded: /dev/zero has size 0 and no end
-                data = stream.read(MAX_BYTES + 1)
+            flags = os.O_RDONLY | (os.O_NONBLOCK if regular_only else 0)
+            with os.fdopen(os.open(path, flags), "rb") as stream:
+                if regular_only and not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                    raise _not_regular(path, start)
+                data = stream.read(MAX_BYTES + 1)  # bounded: /dev/zero has size 0 and no end
         except FileNotFoundError:
             raise PolicyError((Diagnostic("no-such-file", f"no such file: `{path}`", start),)) \
                 from None
@@ -77,15 +90,26 @@ def read_source(path: str, data: bytes | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac endings
 
 
+def _not_regular(path: str, span: m.Span) -> PolicyError:
+    return PolicyError((Diagnostic("not-a-file", f"`{path}` is not a regular file "
+                                   "(a pipe or a device?)", span),))
+
+
 def _too_large(path: str, span: m.Span) -> PolicyError:
     return PolicyError((Diagnostic(
         "file-too-large", f"`{path}` is larger than {MAX_BYTES // (1024 * 1024)} MB, the most a "
         "policy file may be", span, "split it into files joined with `include`"),))
 
 
-def load(path: str | Path, *, reader=read_source) -> Loaded:
-    """Parse `path` and all it includes, merge, validate. Raises `PolicyError`."""
+def load(path: str | Path, *, reader=read_source, include_root: str | Path | None = None
+         ) -> Loaded:
+    """Parse `path` and all it includes, merge, validate. Raises `PolicyError`.
+
+    Includes must resolve inside `include_root` (by default the directory of `path`).
+    """
     root = str(path)
+    tree = os.path.realpath(include_root if include_root is not None
+                            else os.path.dirname(os.path.abspath(root)))
     sources: dict[str, str] = {}
     documents: list[m.Document] = []
     diagnostics: list[Diagnostic] = []
@@ -107,7 +131,7 @@ def load(path: str | Path, *, reader=read_source) -> Loaded:
         if any(os.path.realpath(d.path) == key for d in documents):
             return  # included twice along different paths: read once
         try:
-            text = reader(file)
+            text = reader(file) if via is None else _read_include(reader, file)
         except PolicyError as exc:
             if via is not None and exc.codes == ("no-such-file",):
                 diagnostics.append(Diagnostic("missing-include", f"included file `{via.path}` "
@@ -132,6 +156,10 @@ def load(path: str | Path, *, reader=read_source) -> Loaded:
         documents.append(document)
         for include in document.includes:
             target = str(Path(file).parent / include.path)
+            refused = _refused_include(include, target, tree)
+            if refused is not None:
+                diagnostics.append(refused)
+                continue
             visit(target, stack + (key,), include)
 
     visit(root, (), None)
@@ -143,6 +171,28 @@ def load(path: str | Path, *, reader=read_source) -> Loaded:
     if findings:
         raise PolicyError(tuple(findings), sources)
     return Loaded(policy, vocabulary, sources)
+
+
+def _read_include(reader, file: str) -> str:
+    """An included file through `reader`, regular files only when it reads the disk."""
+    if reader is read_source:
+        return read_source(file, regular_only=True)
+    return reader(file)
+
+
+def _refused_include(include: m.Include, target: str, tree: str) -> Diagnostic | None:
+    """Why an include may not be read (outside the tree, not a policy file), or None."""
+    resolved = os.path.realpath(target)
+    if os.path.commonpath([tree, resolved]) != tree:
+        return Diagnostic("include-outside-root", f"`{include.path}` is outside the policy's "
+                          f"directory tree `{tree}`, so it is not read", include.span,
+                          "keep included files beside the policy or below it, or widen the "
+                          "tree with --include-root DIR")
+    if not include.path.endswith(".policy"):
+        return Diagnostic("include-not-policy", f"`{include.path}` is not a policy file: "
+                          "an include names a file ending in `.policy`", include.span,
+                          "rename the included file to end in `.policy`")
+    return None
 
 
 def merge(root: str, documents: list[m.Document]) -> m.Policy:

@@ -21,6 +21,14 @@ BUG_REPORT = ("clausewise: internal error ({kind}: {message}); this is a bug, pl
               "it with the command and input that caused it")
 
 
+def include_root_option(func: F) -> F:
+    """`--include-root DIR`: the tree that a policy's includes must stay inside."""
+    return click.option(
+        "--include-root", type=click.Path(file_okay=False, exists=True),
+        help="Directory that includes must resolve inside (default: the directory of "
+        "the policy file); an include outside it is refused without being read.")(func)
+
+
 def reports_errors(func: F) -> F:
     """Turn a `ClausewiseError` into its formatted text on stderr and exit code 2, and
     anything unexpected into one line asking for a bug report and exit code 3."""

@@ -12,7 +12,7 @@ from ..diff.changes import DiffResult, diff
 from ..diff.report import rendered_diff, to_github, to_json, to_markdown, to_text
 from ..errors import PolicyError, UsageError
 from ..loader import load, read_source
-from . import EXIT_FINDING, EXIT_OK, main, reports_errors
+from . import EXIT_FINDING, EXIT_OK, include_root_option, main, reports_errors
 
 #: --fail-on choice -> the change classes that fail the run
 FAIL_ON = {
@@ -33,8 +33,10 @@ FAIL_ON = {
               show_default=True, help="Exit 1 when a change of this sort is found: widening "
               "(an action now allowed, or an obligation dropped), any decision or obligation "
               "change, or none.")
+@include_root_option
 @reports_errors
-def diff_command(files: tuple[str, ...], base: str | None, fmt: str, fail_on: str) -> None:
+def diff_command(files: tuple[str, ...], base: str | None, fmt: str, fail_on: str,
+                 include_root: str | None) -> None:
     """Compare OLD and NEW (or, with --base, FILE at GITREF and FILE now).
 
     Reports every action whose decision changes, exactly, over every action the two
@@ -47,12 +49,13 @@ def diff_command(files: tuple[str, ...], base: str | None, fmt: str, fail_on: st
             raise UsageError.single("bad-revision", f"`{base}` is not a git revision")
         if len(files) != 1:
             raise UsageError.single("usage", "with --base, give exactly one FILE")
-        old = load(files[0], reader=_git_reader(base))
-        new = load(files[0])
+        old = load(files[0], reader=_git_reader(base), include_root=include_root)
+        new = load(files[0], include_root=include_root)
     else:
         if len(files) != 2:
             raise UsageError.single("usage", "give OLD and NEW, or one FILE with --base GITREF")
-        old, new = load(files[0]), load(files[1])
+        old = load(files[0], include_root=include_root)
+        new = load(files[1], include_root=include_root)
     result = diff(old, new)
     rendered = rendered_diff(result) if fmt != "github" else ""
     output = {"text": lambda: to_text(result, rendered), "markdown": lambda: to_markdown(result, rendered),

@@ -7,20 +7,21 @@ from collections import Counter
 import click
 
 from ..loader import load
-from . import main, reports_errors
+from . import include_root_option, main, reports_errors
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())  # the loader checks them
+@include_root_option
 @reports_errors
-def validate(files: tuple[str, ...]) -> None:
+def validate(files: tuple[str, ...], include_root: str | None) -> None:
     """Parse and check each policy FILE (with the files it includes).
 
     Prints a summary per policy: clauses per kind and terms declared. Every
     problem is reported as file:line:col with the source line; exit code 2.
     """
     for file in files:
-        loaded = load(file)
+        loaded = load(file, include_root=include_root)
         policy = loaded.policy
         kinds = Counter(clause.kind for clause in policy.clauses)
         terms = Counter(term.vocab.value for term in policy.terms)
