@@ -462,7 +462,8 @@ def test_manifest_with_a_python_tag_is_refused_not_run(tmp_path: Path) -> None:
                         "[\"touch pwned\"]\n", encoding="utf-8")
     result = run(POLICY, "--manifest", str(manifest))
     assert result.exit_code == 2
-    assert f"{manifest}:2:5: error[bad-manifest]" in result.stderr
+    assert f"{manifest}:3:13: error[bad-manifest]: `!!python/object/apply:os.system` values" \
+        in result.stderr
     assert not (tmp_path / "pwned").exists()
 
 

@@ -16,7 +16,7 @@ from ..engine import decide, parse_action
 from ..engine.explain import to_dict, to_text
 from ..errors import ActionError, Diagnostic, UsageError
 from ..model import Span
-from . import EXIT_FINDING, EXIT_INPUT, EXIT_OK, main, reports_errors
+from . import EXIT_FINDING, EXIT_INPUT, EXIT_OK, include_root_option, main, reports_errors
 from .manifest import locate_in_flow, read_manifest
 
 
@@ -39,9 +39,10 @@ MAX_ACTION_BYTES = 8 * 1024 * 1024
 @click.option("--manifest", type=click.Path(dir_okay=False, exists=False),
               help="A YAML file of a feature's data flows (name plus action fields); "
               "check every flow.")
+@include_root_option
 @reports_errors
 def check(policy: str, action: str | None, fmt: str, jsonl: bool, brief: bool,
-          manifest: str | None) -> None:
+          manifest: str | None, include_root: str | None) -> None:
     """Decide whether POLICY allows ACTION (a JSON file, or - for stdin).
 
     Exit code 0 when allowed, 1 when denied (for --jsonl and --manifest: when any
@@ -56,7 +57,7 @@ def check(policy: str, action: str | None, fmt: str, jsonl: bool, brief: bool,
         raise _usage("--brief goes with --jsonl")
     if manifest is None and action is None:
         raise _usage("missing ACTION: a JSON file, or - to read standard input")
-    engine = load(policy)
+    engine = load(policy, include_root=include_root)
     if manifest is not None:
         sys.exit(_check_manifest(engine, manifest, fmt))
     assert action is not None
@@ -165,10 +166,13 @@ def _check_manifest(engine: Engine, path: str, fmt: str) -> int:
     denied = bad = False
     for flow in flows:
         try:
+            if flow.error is not None:
+                raise flow.error
             action = parse_action(flow.fields, engine.vocabulary, source=path)
         except ActionError as exc:
             bad = True
-            exc = locate_in_flow(exc, flow, path, text)
+            if exc is not flow.error:  # a read error is located already
+                exc = locate_in_flow(exc, flow, path, text)
             click.echo(exc.format(), err=True)
             results.append({"flow": flow.name, "line": flow.line, "error": [
                 d.message for d in exc.diagnostics]})

@@ -3,12 +3,18 @@
 Pydantic checks the shape (and gives `clausewise schema action`); `check_terms`
 checks that every term and fact is one the policy knows, with a field path and a
 "did you mean". Errors point at the line of the JSON that holds the bad value.
+
+An action decides what may be done with personal data, so reading it fails closed:
+a key given twice (which JSON parsers resolve silently, last one wins) is an error,
+numbers are whole and bounded, nesting is bounded, and whatever Python object the
+API is handed ends in an `ActionError`, never in another exception.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
@@ -19,6 +25,16 @@ from ..vocabulary import Vocabulary
 ActionKind = Literal["collect", "use", "share", "retain", "notify", "exercise"]
 #: kinds whose actions must name data
 DATA_ACTIONS = frozenset({"collect", "use", "share", "retain"})
+#: the largest whole number an action may hold (what JSON represents exactly)
+MAX_NUMBER = 2**53 - 1
+#: how many data categories one action may name
+MAX_DATA = 1000
+#: how many problems are reported for one action (the rest are counted)
+MAX_PROBLEMS = 20
+#: how deep an action's JSON may nest (an action needs two levels)
+MAX_DEPTH = 16
+
+Number = Annotated[StrictInt, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
 
 
 class Action(BaseModel):
@@ -28,8 +44,8 @@ class Action(BaseModel):
 
     action: ActionKind = Field(description="collect, use, share, retain, notify or exercise "
                                "(a person exercising a right)")
-    data: tuple[str, ...] = Field(default=(), description="data category keys, e.g. "
-                                  "user.contact.email")
+    data: tuple[str, ...] = Field(default=(), max_length=MAX_DATA,
+                                  description="data category keys, e.g. user.contact.email")
     subject: str | None = Field(default=None, description="whose data: a data subject key")
     recipient: str | None = Field(default=None, description="who receives it (share)")
     purpose: str | None = Field(default=None, description="why: a purpose (data use) key")
@@ -37,9 +53,10 @@ class Action(BaseModel):
     method: m.Method | None = Field(default=None, description="how it is collected")
     channel: str | None = Field(default=None, description="the channel (notify, exercise)")
     right: str | None = Field(default=None, description="the right exercised (exercise)")
-    days: int | None = Field(default=None, ge=0, description="retain: for this many days")
+    days: StrictInt | None = Field(default=None, ge=0, le=MAX_NUMBER,
+                                   description="retain: for this many days (a whole number)")
     until: str | None = Field(default=None, description="retain: until this event")
-    context: dict[str, StrictBool | StrictInt] = Field(
+    context: dict[str, StrictBool | Number] = Field(
         default_factory=dict, description="facts about the situation, e.g. consent")
 
     def __hash__(self) -> int:
@@ -59,17 +76,7 @@ def parse_action(raw: object, vocabulary: Vocabulary, *, source: str = "<action>
     if isinstance(raw, (str, bytes)):
         text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
         text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors save
-        try:
-            raw = json.loads(text)
-        except ValueError as exc:
-            lineno = getattr(exc, "lineno", 1)
-            colno = getattr(exc, "colno", 1)
-            span = m.Span(file=source, line=lineno, column=colno, end_line=lineno,
-                          end_column=colno + 1)
-            message = getattr(exc, "msg", str(exc)).lower()
-            raise ActionError((Diagnostic("bad-json", f"not valid JSON: {message}", span),),
-                              {source: text}) \
-                from None
+        raw = load_json(text, source)
     if isinstance(raw, Action):
         action = raw
     else:
@@ -77,20 +84,149 @@ def parse_action(raw: object, vocabulary: Vocabulary, *, source: str = "<action>
             action = Action.model_validate(raw)
         except ValidationError as exc:
             raise _schema_error(exc, source, text) from None
-    problems = list(check_terms(action, vocabulary))
+        except RecursionError:  # a Python object nested past the interpreter's limit
+            raise ActionError((_locate(Diagnostic(
+                "too-deep", "the action nests too deeply", None,
+                "an action is an object of fields, lists of terms and a context of facts"),
+                source, text),), _sources(source, text)) from None
+    problems = check_terms(action, vocabulary)
     if problems:
-        raise ActionError(tuple(_locate(d, source, text) for d in problems),
-                          _sources(source, text))
+        raise ActionError(_located_capped(problems, source, text), _sources(source, text))
     return action
+
+
+class _Duplicate(ValueError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+class _BadNumber(ValueError):
+    def __init__(self, literal: str, message: str) -> None:
+        self.literal, self.message = literal, message
+
+
+def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _Duplicate(key)
+            seen.add(key)
+    return found
+
+
+def _whole(literal: str) -> int:
+    if len(literal.lstrip("-")) > 16:  # MAX_NUMBER has 16 digits; int() of 5,000 would fail
+        raise _BadNumber(literal, f"the number `{literal[:30]}` is too large")
+    return int(literal)
+
+
+def _no_constant(name: str) -> object:
+    raise _BadNumber(name, f"`{name}` is not a JSON number")
+
+
+def load_json(text: str, source: str) -> object:
+    """JSON text as Python values, refusing repeated keys, NaN and huge or deep values."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique, parse_int=_whole,
+                          parse_constant=_no_constant)
+    except _Duplicate as dup:
+        first, second = _occurrences(text, dup.key)
+        raise ActionError((Diagnostic(
+            "duplicate-key", f"`{dup.key}` is given twice (first at line "
+            f"{text.count(chr(10), 0, first) + 1})", _span_at(text, second, source,
+                                                              len(json.dumps(dup.key))),
+            "give each field once: which one was meant cannot be guessed"),),
+            {source: text}) from None
+    except _BadNumber as bad:
+        offset = max(text.find(bad.literal), 0)
+        raise ActionError((Diagnostic("bad-number", bad.message, _span_at(
+            text, offset, source, min(len(bad.literal), 30)),
+            f"numbers are whole and at most {MAX_NUMBER:,}"),), {source: text}) from None
+    except RecursionError:
+        raise ActionError((Diagnostic(
+            "too-deep", f"the action nests more than {MAX_DEPTH} levels deep",
+            _span_at(text, _too_deep_at(text), source),
+            "an action is an object of fields, lists of terms and a context of facts"),),
+            {source: text}) from None
+    except ValueError as exc:
+        lineno, colno = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
+        span = m.Span(file=source, line=lineno, column=colno, end_line=lineno,
+                      end_column=colno + 1)
+        message = getattr(exc, "msg", str(exc)).lower()
+        raise ActionError((Diagnostic("bad-json", f"not valid JSON: {message}", span),),
+                          {source: text}) from None
+
+
+def _occurrences(text: str, key: str) -> tuple[int, int]:
+    """Offsets of the first two places where `key` is written as a key."""
+    pattern = re.compile(re.escape(json.dumps(key)) + r"\s*:")
+    hits = [match.start() for _, match in zip(range(2), pattern.finditer(text))]
+    if len(hits) < 2:  # written with escapes: point at the start
+        return 0, 0
+    return hits[0], hits[1]
+
+
+def _too_deep_at(text: str) -> int:
+    """The offset where nesting first passes MAX_DEPTH (strings skipped)."""
+    depth, in_string, escaped = 0, False, False
+    for offset, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return offset
+        elif char in "]}":
+            depth -= 1
+    return 0
+
+
+def _span_at(text: str, offset: int, source: str, width: int = 1) -> m.Span:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return m.Span(file=source, line=line, column=column, end_line=line,
+                  end_column=column + max(width, 1))
+
+
+def _capped(problems: list[Diagnostic]) -> list[Diagnostic]:
+    """At most MAX_PROBLEMS, and a last one counting the rest."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS
+    return problems[:MAX_PROBLEMS] + [Diagnostic(
+        "too-many-problems", f"and {rest:,} more problems in this action", None,
+        "fix the ones above first")]
+
+
+def _located_capped(problems: list[Diagnostic], source: str, text: str | None
+                    ) -> tuple[Diagnostic, ...]:
+    """The shown problems located in the text; the count of the rest sorts after them."""
+    shown = [_locate(d, source, text) for d in _capped(problems)]
+    if len(shown) > MAX_PROBLEMS:
+        last = max(shown[:-1], key=Diagnostic.sort_key)
+        shown[-1] = Diagnostic(shown[-1].code, shown[-1].message, last.span, shown[-1].help)
+    return tuple(shown)
 
 
 def check_terms(action: Action, vocabulary: Vocabulary) -> list[Diagnostic]:
     """Unknown terms, unknown facts and wrongly typed facts, each with its field path."""
     found: list[Diagnostic] = []
 
+    def suggest(name: str, known) -> str | None:  # only for the problems that are shown
+        return did_you_mean(name, known) if len(found) < MAX_PROBLEMS else None
+
     def unknown(path: str, vocab: m.Vocab, key: str) -> None:
         found.append(Diagnostic("unknown-term", f"{path}: unknown {vocab.value} `{key}`", None,
-                                did_you_mean(key, vocabulary.terms[vocab])))
+                                suggest(key, vocabulary.terms[vocab])))
 
     if action.action in DATA_ACTIONS and not action.data:
         found.append(Diagnostic("missing-field", f"data: a `{action.action}` action must name "
@@ -113,10 +249,10 @@ def check_terms(action: Action, vocabulary: Vocabulary) -> list[Diagnostic]:
         fact = vocabulary.facts.get(name)
         if fact is None:
             found.append(Diagnostic("unknown-fact", f"context.{name}: unknown fact `{name}`",
-                                    None, did_you_mean(name, vocabulary.facts)))
+                                    None, suggest(name, vocabulary.facts)))
         elif fact.type is m.FactType.bool and not isinstance(value, bool):
             found.append(Diagnostic("fact-type", f"context.{name}: `{name}` is true or false, "
-                                    f"not {value!r}", None))
+                                    f"not {_shown(value)}", None))
         elif fact.type is m.FactType.int and isinstance(value, bool):
             found.append(Diagnostic("fact-type", f"context.{name}: `{name}` is a number, "
                                     f"not {str(value).lower()}", None))
@@ -124,16 +260,22 @@ def check_terms(action: Action, vocabulary: Vocabulary) -> list[Diagnostic]:
 
 
 def _schema_error(exc: ValidationError, source: str, text: str | None) -> ActionError:
-    diagnostics = []
+    diagnostics: list[Diagnostic] = []
     seen_facts: set[object] = set()
-    for error in exc.errors():
+    errors = exc.errors(include_url=False, include_context=False, include_input=True)
+    for error in errors:
+        if len(diagnostics) == MAX_PROBLEMS:  # at the last one shown, so it sorts after it
+            diagnostics.append(Diagnostic(
+                "too-many-problems", f"and {len(errors) - MAX_PROBLEMS:,} more problems in "
+                "this action", diagnostics[-1].span, "fix the ones above first"))
+            break
         loc = error["loc"]
         if len(loc) >= 2 and loc[0] == "context":  # one message per fact, not per union arm
             if loc[1] in seen_facts:
                 continue
             seen_facts.add(loc[1])
-            message = (f"context.{loc[1]}: {json.dumps(error.get('input'))} is not a fact "
-                       "value; facts are true, false or whole numbers")
+            message = (f"context.{loc[1]}: {_shown(error.get('input'))} is not a fact "
+                       f"value; facts are true, false or whole numbers up to {MAX_NUMBER:,}")
             diagnostics.append(_locate(Diagnostic("bad-action", message, None), source, text,
                                        (loc[1],)))
             continue
@@ -156,6 +298,20 @@ def _schema_error(exc: ValidationError, source: str, text: str | None) -> Action
     return ActionError(tuple(diagnostics), _sources(source, text))
 
 
+def _shown(value: object) -> str:
+    """A short, safe rendering of any value a caller passed (big, cyclic or foreign)."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, int):
+        digits = len(str(abs(value))) if abs(value) < 10**100 else None
+        return str(value) if digits is not None and digits <= 30 else "a number that large"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value[:40] + ("..." if len(value) > 40 else ""))
+    return _json_kind(value)
+
+
 def _path(loc: tuple[object, ...]) -> str:
     """A field path as people write it: `data[0]`, `context.consent`."""
     out = ""
@@ -165,8 +321,10 @@ def _path(loc: tuple[object, ...]) -> str:
 
 
 def _json_kind(value: object) -> str:
-    return {list: "an array", str: "a string", type(None): "null", bool: "true or false",
-            int: "a number", float: "a number"}.get(type(value), "that")
+    return {list: "an array", tuple: "an array", dict: "an object", str: "a string",
+            type(None): "null", bool: "true or false", int: "a number", float: "a number",
+            set: "a set", frozenset: "a set", bytes: "bytes"}.get(
+                type(value), f"a {type(value).__name__}")
 
 
 def _sources(source: str, text: str | None) -> dict[str, str]:

@@ -187,12 +187,17 @@ class CompiledPolicy:
                        for field, _vocab, allowed in c.dims)]
 
     def _permit_candidates(self, action: str, category: str | None) -> list[CompiledClause]:
-        """Permissions of this kind whose data covers `category`, in source order."""
+        """Permissions of this kind whose data covers `category`, in source order.
+
+        A permission that names no data (a notification, a right) covers only actions
+        that name none: a notice carrying health data needs a clause that says so.
+        """
         table = self.permits_by_data
-        found = list(table.get((action, None), ()))
-        if category is not None:
-            for key in self.vocabulary.ancestors(m.Vocab.category, category):
-                found.extend(table.get((action, key), ()))
+        if category is None:
+            return list(table.get((action, None), ()))
+        found: list[CompiledClause] = []
+        for key in self.vocabulary.ancestors(m.Vocab.category, category):
+            found.extend(table.get((action, key), ()))
         if len(found) > 1:  # a clause naming a category and its ancestor is filed twice
             found = sorted({id(c): c for c in found}.values(), key=_order)
         return found
@@ -214,7 +219,8 @@ class CompiledPolicy:
         ancestors = set(self.vocabulary.ancestors(m.Vocab.category, category)) \
             if category is not None else set()
         return [c for c in self.permits.get(action, ())
-                if c.data is None or (category is not None and c.data & ancestors)]
+                if (c.data is None and category is None)
+                or (c.data is not None and category is not None and c.data & ancestors)]
 
     def scan_prohibitions(self, action: str, category: str | None) -> list[CompiledClause]:
         """`prohibition_candidates` without the index."""

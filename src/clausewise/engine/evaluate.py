@@ -184,7 +184,7 @@ def _nearest(policy: CompiledPolicy, kind: str, category: str | None,
     for item in pool:
         misses = sum(1 for _ in _missed(item, action, terms, ancestors))
         misses += item.condition is not None and item.condition(action.context) is not True
-        misses += not candidates and item.data is not None
+        misses += not candidates and (item.data is not None or category is not None)
         scored.append((misses, item.order, item))
     scored.sort(key=lambda entry: entry[:2])
     reasons = [Reason("no-clause", None, category)]
@@ -192,6 +192,8 @@ def _nearest(policy: CompiledPolicy, kind: str, category: str | None,
         needs = _needs(item, action, policy, terms)
         if not candidates and item.data is not None:
             needs = (f"data under {' or '.join(sorted(item.data))}",) + needs
+        elif not candidates and category is not None:  # it covers only actions naming no data
+            needs = ("no data (the clause names none)",) + needs
         reasons.append(Reason("near", item.clause.id, category, needs))
     return reasons
 
