@@ -383,3 +383,16 @@ def test_a_manifest_larger_than_the_limit_is_refused(tmp_path: Path) -> None:
     result = cli("check", str(KAREO), "--manifest", str(path))
     assert result.returncode == 2
     assert "it is larger than 4 MB" in result.stderr
+
+
+def test_the_server_keeps_includes_in_the_tree_too(tree: Path) -> None:
+    from clausewise.server.store import PolicyStore
+
+    root = tree / "policies" / "main.policy"
+    root.write_text('include "../shared.policy"\n')
+    with pytest.raises(PolicyError) as caught:
+        PolicyStore([str(root)])
+    assert caught.value.codes == ("include-outside-root",)
+    store = PolicyStore([str(root)], str(tree))
+    assert store.get(None).version.engine.vocabulary.knows(clausewise.model.Vocab.recipient,
+                                                           "courier")

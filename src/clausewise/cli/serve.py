@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from . import EXIT_INPUT, EXIT_OK, main, reports_errors
+from . import EXIT_INPUT, EXIT_OK, include_root_option, main, reports_errors
 
 
 @main.command()
@@ -42,11 +42,12 @@ from . import EXIT_INPUT, EXIT_OK, main, reports_errors
               type=click.FloatRange(0.001), help="Seconds between writes of the decision log.")
 @click.option("--graceful-timeout", default=30, show_default=True, type=click.IntRange(1),
               help="On SIGTERM, seconds to let requests in flight finish.")
+@include_root_option
 @reports_errors
 def serve(policies: tuple[str, ...], host: str, port: int, workers: int,
           token_file: str | None, log_target: str | None, mask_data: bool, max_body: int,
           max_batch: int, timeout: float, reload_interval: float, flush_interval: float,
-          graceful_timeout: int) -> None:
+          graceful_timeout: int, include_root: str | None) -> None:
     """Serve decisions on POLICY... over HTTP (see docs/server.md).
 
     POST /v1/check and /v1/check/batch decide actions (?policy=NAME picks a policy by
@@ -68,7 +69,8 @@ def serve(policies: tuple[str, ...], host: str, port: int, workers: int,
     settings = Settings(policies=policies, token=_token(token_file), log=log_target,
                         mask_data=mask_data, max_body=max_body, max_batch=max_batch,
                         timeout=timeout, reload_interval=reload_interval,
-                        flush_interval=flush_interval, multiprocess=workers > 1)
+                        flush_interval=flush_interval, include_root=include_root,
+                        multiprocess=workers > 1)
     options = dict(host=host, port=port, access_log=False, log_config=_log_config(),
                    timeout_graceful_shutdown=graceful_timeout, server_header=False)
     if workers == 1:
@@ -81,7 +83,7 @@ def serve(policies: tuple[str, ...], host: str, port: int, workers: int,
         sys.exit(EXIT_OK if server.started else EXIT_INPUT)
     from ..server.store import PolicyStore
 
-    PolicyStore(policies)  # every policy is valid before a worker starts
+    PolicyStore(policies, include_root)  # every policy is valid before a worker starts
     os.environ["CLAUSEWISE_SERVE_SETTINGS"] = settings.to_env()
     made = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
     metrics_dir = tempfile.mkdtemp(prefix="clausewise-metrics-") if made else \

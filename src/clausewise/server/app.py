@@ -51,7 +51,7 @@ class ServerState:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.metrics = Metrics(settings.multiprocess)
-        self.store = PolicyStore(settings.policies)
+        self.store = PolicyStore(settings.policies, settings.include_root)
         self.log = DecisionLog(settings.log, settings.flush_interval)
         self._counters: dict[tuple[str, str], Any] = {}
 

@@ -33,6 +33,8 @@ class Settings:
     reload_interval: float = 1.0
     #: seconds between two flushes of the decision log
     flush_interval: float = 1.0
+    #: the directory includes must stay inside (default: each policy's own directory)
+    include_root: str | None = None
     #: set by `serve --workers N` for N > 1: metrics are gathered across processes
     multiprocess: bool = False
 

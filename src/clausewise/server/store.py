@@ -60,8 +60,8 @@ class Version:
     renders: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: str) -> Version:
-        engine = Engine(load(path))
+    def load(cls, path: str, include_root: str | None = None) -> Version:
+        engine = Engine(load(path, include_root=include_root))
         engine.compiled  # noqa: B018 - compile now, not on the first request
         return cls(engine, version_hash(engine.loaded), time.time())
 
@@ -89,8 +89,9 @@ class ReloadError:
 class Slot:
     """One policy file and the version of it that serves now."""
 
-    def __init__(self, name: str, path: str, version: Version) -> None:
-        self.name, self.path = name, path
+    def __init__(self, name: str, path: str, version: Version,
+                 include_root: str | None = None) -> None:
+        self.name, self.path, self.include_root = name, path, include_root
         self.version = version            # replaced whole, never changed in place
         self.error: ReloadError | None = None
         self._watched: tuple[str, ...] = (path, *version.files)
@@ -120,7 +121,7 @@ class Slot:
                before: Signature | None = None) -> None:
         before = before if before is not None else signature(self._watched)
         try:
-            new = Version.load(self.path)
+            new = Version.load(self.path, self.include_root)
         except Exception as exc:  # noqa: BLE001 - a bad edit must never stop the server
             known = isinstance(exc, ClausewiseError)
             message = (f"{self.path}: the new version is not valid; version "
@@ -150,7 +151,7 @@ class Slot:
 class PolicyStore:
     """The policies `serve` was given, by name (the file's stem), in order."""
 
-    def __init__(self, paths: Iterable[str]) -> None:
+    def __init__(self, paths: Iterable[str], include_root: str | None = None) -> None:
         self.slots: dict[str, Slot] = {}
         for path in paths:
             name = Path(path).stem
@@ -159,7 +160,7 @@ class PolicyStore:
                                         f"`{name}` (`{self.slots[name].path}` and `{path}`)",
                                         help="a policy is named by its file name without "
                                         "the extension: rename one of the files")
-            self.slots[name] = Slot(name, path, Version.load(path))
+            self.slots[name] = Slot(name, path, Version.load(path, include_root), include_root)
         if not self.slots:
             raise UsageError.single("usage", "give at least one policy file")
         self.default = next(iter(self.slots))
