@@ -190,7 +190,7 @@ def test_a_reload_that_crashes_keeps_the_old_version(copy: Path,
     slot = Slot("kareo", str(copy), Version.load(str(copy)))
     first = slot.version
 
-    def crash(path: str) -> Version:
+    def crash(path: str, include_root: str | None = None) -> Version:
         raise RecursionError("too deep")
 
     monkeypatch.setattr(Version, "load", staticmethod(crash))
