@@ -289,10 +289,12 @@ def _schema_error(exc: ValidationError, source: str, text: str | None) -> Action
                 'e.g. {"action": "use", "data": ["user.contact.email"]}'), source, text))
             continue
         if error["type"] == "extra_forbidden":
-            message = f"unknown field `{error['loc'][-1]}`"
-            help = did_you_mean(str(error["loc"][-1]), Action.model_fields)
-        elif error["type"] == "literal_error" and error["loc"] == ("action",):
-            help = did_you_mean(str(error.get("input")), ActionKind.__args__)
+            name = loc[-1]
+            message = f"unknown field `{_part(name)}`"
+            help = did_you_mean(name, Action.model_fields) if isinstance(name, str) else None
+        elif error["type"] == "literal_error" and loc == ("action",) and \
+                isinstance(error.get("input"), str):
+            help = did_you_mean(error["input"], ActionKind.__args__)
         diagnostics.append(_locate(Diagnostic("bad-action", f"{path}: {message}", None, help),
                                    source, text, error["loc"]))
     return ActionError(tuple(diagnostics), _sources(source, text))
@@ -316,8 +318,16 @@ def _path(loc: tuple[object, ...]) -> str:
     """A field path as people write it: `data[0]`, `context.consent`."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{_part(part)}]" if isinstance(part, int) else \
+            (f".{_part(part)}" if out else _part(part))
     return out
+
+
+def _part(part: object) -> str:
+    """A key or index of a field path, short and printable whatever the caller passed."""
+    if isinstance(part, str):
+        return part if len(part) <= 60 else part[:57] + "..."
+    return _shown(part)
 
 
 def _json_kind(value: object) -> str:
