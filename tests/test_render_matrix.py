@@ -105,3 +105,87 @@ def test_kareo_matrix_marks_health_data_never(kareo) -> None:
         row = next(r for r in table.rows if r.key == "user.health_and_medical")
         assert {cell.mark for cell in row.cells} == {NEVER}
         assert all(cell.clauses == ("no-phi",) for cell in row.cells)
+
+
+# ------------------------------------------------ a large generated policy
+
+import random  # noqa: E402
+
+from clausewise.api import load as load_engine  # noqa: E402
+from clausewise.renderers.matrix import scan_matrix  # noqa: E402
+
+#: facts under which every condition a generated clause has holds
+FULL_CONTEXT = {"consent": True, "opted_out": False, "aggregated": True}
+
+
+def generated_policy(groups: int, leaves: int, recipients: int, clauses: int,
+                     seed: int = 8) -> str:
+    """Categories `user.gN.cM` under `user.gN`, recipients `rN_M` under `rN` (under
+    partner), and sharing clauses, prohibitions and uses drawn at random over them,
+    some with a consent choice, a condition or an exception."""
+    rng = random.Random(seed)
+    out = ['policy "Generated"\nend\n']
+    categories, tops = [], []
+    for g in range(groups):
+        out.append(f'define category user.g{g} "group {g}"\n')
+        for c in range(leaves):
+            out.append(f'define category user.g{g}.c{c} "item {g}.{c}"\n')
+            categories.append(f"user.g{g}.c{c}")
+        categories.append(f"user.g{g}")
+    names = []
+    for r in range(recipients):
+        out.append(f'define recipient r{r} "recipient {r}" under partner\n')
+        tops.append(f"r{r}")
+        for k in range(3):
+            out.append(f'define recipient r{r}_{k} "recipient {r}.{k}" under r{r}\n')
+            names.append(f"r{r}_{k}")
+    names += tops
+    for n in range(clauses):
+        data = ", ".join(rng.sample(categories, rng.choice((1, 1, 2))))
+        with_ = ", ".join(rng.sample(names, rng.choice((0, 1, 1, 2))))
+        roll = rng.random()
+        if roll < 0.12:
+            out.append(f"prohibition p{n}\n  never share {data}\n"
+                       + (f"  with {with_}\n" if with_ else "")
+                       + ("  unless consent\n" if rng.random() < 0.5 else "") + "end\n")
+        elif roll < 0.3:
+            out.append(f"use u{n}\n  use {data}\n  for "
+                       + rng.choice(("essential.service", "marketing", "analytics.reporting"))
+                       + "\n" + ("  if aggregated\n" if rng.random() < 0.4 else "") + "end\n")
+        else:
+            extra = rng.choice(("", "", "  consent opt-in\n", "  if aggregated\n"))
+            out.append(f"sharing s{n}\n  share {data}\n"
+                       + (f"  with {with_}\n" if with_ else "") + extra + "end\n")
+    return "".join(out)
+
+
+def test_the_filed_matrix_is_the_scanned_one(tmp_path: Path) -> None:
+    path = tmp_path / "g.policy"
+    path.write_text(generated_policy(groups=6, leaves=5, recipients=6, clauses=300))
+    loaded = load(path)
+    assert decision_matrix(loaded.policy, loaded.vocabulary) == \
+        scan_matrix(loaded.policy, loaded.vocabulary)
+
+
+def test_a_large_matrix_agrees_with_the_engine(tmp_path: Path) -> None:
+    path = tmp_path / "g.policy"
+    path.write_text(generated_policy(groups=25, leaves=8, recipients=15, clauses=3000))
+    engine = load_engine(path)
+    matrix = decision_matrix(engine.loaded.policy, engine.loaded.vocabulary)
+    cells = _cells(matrix, "recipients")
+    assert len(cells) > 5000 and len(set(cells.values())) == 4
+    rng = random.Random(1)
+    # leaf rows only: the matrix reads a row as the category itself, while the engine
+    # also applies a prohibition on a part of it (an action on `user.g1` includes
+    # `user.g1.c1`)
+    leaves = [cell for cell in cells if cell[0].count(".") == 2]
+    for category, recipient in rng.sample(leaves, 400):
+        mark = cells[category, recipient]
+
+        def effect(context: dict[str, bool]) -> str:
+            return engine.check({"action": "share", "data": [category],
+                                 "recipient": recipient, "context": context}).effect
+
+        assert (effect({}) == "allow") == (mark == ALLOWED), (category, recipient, mark)
+        assert (effect(FULL_CONTEXT) == "allow") == (mark in (ALLOWED, CONDITIONAL)), \
+            (category, recipient, mark)

@@ -18,6 +18,7 @@ from clausewise.cli import main
 from clausewise.errors import TemplateError, UsageError
 from clausewise.loader import load
 from clausewise.renderers import render
+from clausewise.renderers.bounds import MAX_SIZE
 from clausewise.renderers.environment import ENV, render_template
 from clausewise.renderers.output import write_atomic
 from conftest import KAREO
@@ -254,7 +255,7 @@ def test_user_template_cannot_build_a_huge_string(tmp_path: Path) -> None:
     directory = _templates(tmp_path, "policy.md.j2", '{{ "x" * 10**9 }}')
     result = CliRunner().invoke(main, ["render", str(KAREO), "--templates", str(directory)])
     assert result.exit_code == 2
-    assert "error[template-unsafe]" in result.stderr and "1,000,000 items" in result.stderr
+    assert "error[template-limit]" in result.stderr and f"{MAX_SIZE:,} characters" in result.stderr
 
 
 def test_user_template_that_runs_too_long_is_stopped(tmp_path: Path, monkeypatch) -> None:

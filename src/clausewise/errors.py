@@ -4,6 +4,9 @@ A `Diagnostic` is one finding: a stable code, a message (lowercase, user input i
 backticks), the span it points at and an optional help line ("did you mean ...").
 `ClausewiseError` carries a non-empty, position-sorted tuple of them and the source
 texts needed to print each with its line and a caret, as `path:line:col: message`.
+Printing is bounded: at most `MAX_PRINTED` diagnostics (the rest are counted, as
+OPA's error limit does), each a window of its source line, with whatever a
+policy string holds shown by `safe_text.visible_line`, never sent raw to a terminal.
 """
 
 from __future__ import annotations
@@ -14,6 +17,12 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .model import Span
+from .safe_text import visible_line
+
+#: diagnostics `ClausewiseError.format` prints; the exception keeps them all
+MAX_PRINTED = 50
+#: a source line longer than this is shown as a window of `_WINDOW` around the column
+_LONG_LINE, _WINDOW, _BEFORE = 200, 160, 80
 
 
 @dataclass(frozen=True)
@@ -50,8 +59,14 @@ class ClausewiseError(Exception):
     def codes(self) -> tuple[str, ...]:
         return tuple(d.code for d in self.diagnostics)
 
-    def format(self) -> str:
-        return "\n".join(format_diagnostic(d, self.sources) for d in self.diagnostics)
+    def format(self, limit: int | None = MAX_PRINTED) -> str:
+        """The diagnostics as text, the first `limit` of them (None: all), then a count."""
+        shown = self.diagnostics if limit is None else self.diagnostics[:limit]
+        lines = [format_diagnostic(d, self.sources) for d in shown]
+        more = len(self.diagnostics) - len(shown)
+        if more:
+            lines.append(f"... and {more:,} more error{'s' if more > 1 else ''}")
+        return "\n".join(lines)
 
     def moved_to_line(self, line: int) -> ClausewiseError:
         """The same error found in a text that starts at `line` of its file (a JSONL record)."""
@@ -96,33 +111,45 @@ class Excerpt:
 def format_diagnostic(diagnostic: Diagnostic, sources: Mapping[str, str | Excerpt]) -> str:
     """`path:line:col: error[code]: message`, then the source line and a caret."""
     span = diagnostic.span
-    where = f"{span}: " if span is not None else ""
-    lines = [f"{where}error[{diagnostic.code}]: {diagnostic.message}"]
+    where = f"{visible_line(str(span))}: " if span is not None else ""
+    lines = [f"{where}error[{diagnostic.code}]: {visible_line(diagnostic.message)}"]
     if span is not None:
-        text = sources.get(span.file)
-        first = 1
-        if isinstance(text, Excerpt):
-            first, text = text.first_line, text.text
-        if text is not None:
-            source_lines = _lines(text)
-            if first <= span.line < first + len(source_lines):
-                line = source_lines[span.line - first].expandtabs(1)
-                if len(line) > 200:  # keep minified or generated input readable
-                    start = max(0, span.column - 80)
-                    line = line[start:start + 160]
-                    column = span.column - start
-                else:
-                    column = span.column
-                width = 1
-                if span.end_line == span.line and span.end_column > span.column:
-                    width = min(span.end_column - span.column, max(1, len(line) - column + 1))
-                gutter = " " * len(str(span.line))
-                lines.append(f"{gutter} |")
-                lines.append(f"{span.line} | {line}")
-                lines.append(f"{gutter} | {' ' * (column - 1)}{'^' * width}")
+        excerpt = _excerpt(span, sources.get(span.file))
+        if excerpt is not None:
+            gutter = " " * len(str(span.line))
+            lines += [f"{gutter} |", f"{span.line} | {excerpt[0]}", f"{gutter} | {excerpt[1]}"]
     if diagnostic.help:
-        lines.append(f"  = help: {diagnostic.help}")
+        lines.append(f"  = help: {visible_line(diagnostic.help)}")
     return "\n".join(lines)
+
+
+def _excerpt(span: Span, text: str | Excerpt | None) -> tuple[str, str] | None:
+    """The span's source line (a window of it, if long) and its caret line.
+
+    Only the window is copied, expanded and escaped, so each diagnostic costs the
+    same on a line of a megabyte as on a line of a policy.
+    """
+    first = 1
+    if isinstance(text, Excerpt):
+        first, text = text.first_line, text.text
+    if text is None:
+        return None
+    source_lines = _lines(text)
+    if not first <= span.line < first + len(source_lines):
+        return None
+    line, start = source_lines[span.line - first], 0
+    if len(line) > _LONG_LINE:  # keep minified or generated input readable
+        start = max(0, span.column - _BEFORE)
+        line = line[start:start + _WINDOW]
+    line = line.removesuffix("\r").expandtabs(1)  # a CRLF file's lines end in \r
+    column = max(1, span.column - start)
+    width = 1
+    if span.end_line == span.line and span.end_column > span.column:
+        width = min(span.end_column - span.column, max(1, len(line) - column + 1))
+    # an escaped character takes several columns: measure the caret on the escaped text
+    indent = len(visible_line(line[:column - 1])) + max(0, column - 1 - len(line))
+    width = max(1, len(visible_line(line[column - 1:column - 1 + width])))
+    return visible_line(line), " " * indent + "^" * width
 
 
 @lru_cache(maxsize=4)

@@ -1,6 +1,9 @@
 """A `DiffResult` in words: text, Markdown for a pull-request comment, JSON, GitHub annotations.
 
 Like the engine's explanations, these only read the result and the two models.
+What comes from a policy (file names, obligation wording) is escaped for where
+it goes: shown as escapes on a terminal (safe_text.py), Markdown-escaped in a
+comment, with code spans and fences no backtick in it can close.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from dataclasses import replace
 from typing import Any
 
 from ..loader import Loaded
+from ..renderers.markdown import code_block, code_span, md
+from ..safe_text import visible, visible_line
 from .changes import CLASSES, Change, DiffResult
 
 _TITLE = {"widening": "Widened: denied before, allowed now",
@@ -27,17 +32,21 @@ def witness_json(change: Change) -> dict[str, Any]:
     return change.witness.model_dump(mode="json", exclude_defaults=True)
 
 
-def _where(loaded: Loaded, clause_ids: tuple[str, ...]) -> list[str]:
+def _where(loaded: Loaded, clause_ids: tuple[str, ...], markdown: bool = False) -> list[str]:
     out = []
     for clause_id in clause_ids:
         clause = next((c for c in loaded.policy.clauses if c.id == clause_id), None)
-        where = f" ({clause.span.file}:{clause.span.line})" if clause and clause.span else ""
-        out.append(f"`{clause_id}`{where}")
+        where = f"{clause.span.file}:{clause.span.line}" if clause and clause.span else ""
+        if markdown:
+            out.append(code_span(clause_id) + (f" ({md(where)})" if where else ""))
+        else:
+            out.append(f"`{clause_id}`" + (f" ({where})" if where else ""))
     return out
 
 
-def statement(change: Change, result: DiffResult) -> str:
-    """One sentence that says the change, with the witness's shape."""
+def statement(change: Change, result: DiffResult, markdown: bool = False) -> str:
+    """One sentence that says the change, with the witness's shape (Markdown-escaped
+    where it quotes the policy, if `markdown`)."""
     if change.cls == "text":
         return change.detail
     witness = change.witness
@@ -56,15 +65,17 @@ def statement(change: Change, result: DiffResult) -> str:
     if facts:
         text += f" when {facts}"
     if change.obligations:
-        text += ": " + "; ".join(change.obligations)
+        text += ": " + "; ".join(md(o) if markdown else o for o in change.obligations)
     if change.count > 1:
         text += f" ({change.count} distinguishable actions like it)"
     return text
 
 
-def _deciders(change: Change, result: DiffResult) -> tuple[str, str]:
-    old = ", ".join(_where(result.old, change.old_clauses)) or "no clause (default deny)"
-    new = ", ".join(_where(result.new, change.new_clauses)) or "no clause (default deny)"
+def _deciders(change: Change, result: DiffResult, markdown: bool = False) -> tuple[str, str]:
+    old = ", ".join(_where(result.old, change.old_clauses, markdown)) or \
+        "no clause (default deny)"
+    new = ", ".join(_where(result.new, change.new_clauses, markdown)) or \
+        "no clause (default deny)"
     return old, new
 
 
@@ -125,8 +136,9 @@ def to_text(result: DiffResult, rendered: str = "") -> str:
                 lines.append(f"    before: {old}")
                 lines.append(f"    now:    {new}")
                 lines.append(f"    witness: {json.dumps(witness_json(change))}")
+    lines = [visible_line(line) for line in lines]
     if rendered:
-        lines += ["", "the published policy, rendered (markdown):", rendered.rstrip("\n")]
+        lines += ["", "the published policy, rendered (markdown):", visible(rendered.rstrip("\n"))]
     return "\n".join(lines)
 
 
@@ -146,14 +158,14 @@ def to_markdown(result: DiffResult, rendered: str) -> str:
             continue
         lines += ["", f"### {_TITLE[cls]}", ""]
         for change in changes:
-            lines.append(f"- {statement(change, result)}")
+            lines.append(f"- {statement(change, result, markdown=True)}")
             if change.cls != "text":
-                old, new = _deciders(change, result)
+                old, new = _deciders(change, result, markdown=True)
                 lines.append(f"  - before: {old}; now: {new}")
-                lines.append(f"  - witness: `{json.dumps(witness_json(change))}`")
+                lines.append(f"  - witness: {code_span(json.dumps(witness_json(change)))}")
     if rendered:
         lines += ["", "<details><summary>Published policy: rendered diff</summary>", "",
-                  "```diff", rendered.rstrip("\n"), "```", "", "</details>"]
+                  code_block(rendered.rstrip("\n"), "diff"), "", "</details>"]
     return "\n".join(lines) + "\n"
 
 
@@ -197,7 +209,17 @@ def to_github(result: DiffResult) -> str:
             if clause is not None and clause.span is not None:
                 file, line = clause.span.file, clause.span.line
                 break
-        message = statement(change, result).replace("%", "%25").replace("\n", "%0A")
-        lines.append(f"::{level[change.cls]} file={file},line={line},"
+        message = _command_data(visible_line(statement(change, result)))
+        lines.append(f"::{level[change.cls]} file={_command_property(file)},line={line},"
                      f"title=clausewise {change.cls}::{message}")
     return "\n".join(lines)
+
+
+def _command_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's toolkit does."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _command_property(text: str) -> str:
+    """A workflow command's property value (a file name), escaped as GitHub's toolkit does."""
+    return _command_data(visible_line(text)).replace(":", "%3A").replace(",", "%2C")

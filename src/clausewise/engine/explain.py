@@ -1,7 +1,9 @@
 """Decision -> words: the JSON record and the text form, derived from the value and the model.
 
 Nothing here decides anything; it looks up each reason's clause (its kind,
-file:line and prose) and says the reason in words.
+file:line and prose) and says the reason in words. The text form is for a
+terminal, so every line of it goes through `safe_text.visible_line`: a clause's
+wording or a file name cannot send escapes to it or fake a line of the report.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from .. import model as m
+from ..safe_text import visible_line
 from ..vocabulary import Vocabulary
 from .compile import CompiledPolicy
 from .decision import Decision, Duty, Reason
@@ -133,7 +136,7 @@ def to_text(decision: Decision, policy: CompiledPolicy) -> str:
     if data["assumptions"]:
         lines.append("assumed:")
         lines += [f"  - {a['clause']} ({a['source']}): {a['why']}" for a in data["assumptions"]]
-    return "\n".join(lines)
+    return "\n".join(visible_line(line) for line in lines)
 
 
 def _value(value: bool | int) -> str:

@@ -25,6 +25,8 @@ from .outline import build
 #: format name -> template name (a user template of that name overrides ours)
 FORMATS: dict[str, str] = {"markdown": "policy.md.j2", "html": "policy.html.j2",
                            "text": "policy.txt.j2"}
+#: the formats whose page shows the decision matrix (only they pay for computing it)
+WITH_MATRIX = frozenset({"html"})
 
 __all__ = ["FORMATS", "render"]
 
@@ -35,15 +37,17 @@ def render(source: Any, format: str = "markdown", trace: bool = False, *,
 
     `source` is a `Loaded` (from `loader.load`), an `Engine`, or a
     `(policy, vocabulary)` pair. `trace` adds each paragraph's clause id and
-    `file:line`. `templates` names a directory of user templates, run sandboxed.
+    `file:line`. `templates` names a directory of user templates, run sandboxed;
+    they see `doc`, `trace`, and for HTML `matrix`.
     Raises `TemplateError` when a template fails, `UsageError` for a bad format.
     """
     policy, vocabulary = _unpack(source)
     if format not in FORMATS:
         raise UsageError.single("unknown-format", f"unknown format `{format}`; use one of "
                                 + ", ".join(f"`{name}`" for name in FORMATS))
-    context = {"doc": build(policy, vocabulary), "trace": trace,
-               "matrix": decision_matrix(policy, vocabulary)}
+    context: dict[str, Any] = {"doc": build(policy, vocabulary), "trace": trace}
+    if format in WITH_MATRIX:
+        context["matrix"] = decision_matrix(policy, vocabulary)
     env = sandboxed(templates) if templates is not None else ENV
     return render_template(FORMATS[format], context, env)
 

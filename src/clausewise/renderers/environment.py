@@ -3,15 +3,17 @@
 One module-level `ENV` (StrictUndefined, autoescape for `*.html.j2`) renders
 the built-in templates. User templates (`--templates DIR`) run in a
 `SandboxedEnvironment` that finds the user's file first and ours after it, so
-a user overrides one template by giving a file of the same name. Any failure
-to compile or render a template becomes a `TemplateError` located at the
-template's file and line.
+a user overrides one template by giving a file of the same name, and that
+bounds the size of all it makes (bounds.py) and the time it takes. Every value
+a template writes goes through `finalize`, which shows control and bidi
+characters as escapes (safe_text.py) in every format. Any failure to compile
+or render a template becomes a `TemplateError` located at the template's file
+and line.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import signal
 import textwrap
 import threading
@@ -28,13 +30,11 @@ from markupsafe import Markup, escape
 
 from .. import model as m
 from ..errors import Diagnostic, TemplateError
+from ..safe_text import visible, visible_line
+from .bounds import BoundedSandbox, TemplateLimit, check_value
+from .markdown import URL, code_span, md
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-_URL = re.compile(r"https?://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]")
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>])")
-_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_MD_BLOCK_START = re.compile(r"^([#>+=~-])|^(\d+)([.)])")
 
 
 def _autoescape(name: str | None) -> bool:
@@ -43,39 +43,23 @@ def _autoescape(name: str | None) -> bool:
 
 def wrap(text: str, width: int = 80, indent: str = "", subsequent: str | None = None) -> str:
     """Fill a paragraph to `width` columns; never split a word on its hyphens (phone numbers)."""
-    return textwrap.fill(" ".join(str(text).split()), width=width, initial_indent=indent,
+    text = visible_line(" ".join(str(text).split()))
+    return textwrap.fill(text, width=width, initial_indent=indent,
                          subsequent_indent=indent if subsequent is None else subsequent,
                          break_on_hyphens=False, break_long_words=True)
 
 
 def underline(text: str, char: str = "-") -> str:
-    return char * min(len(str(text)), 80)
-
-
-def _md_text(text: str) -> str:
-    text = _MD_INLINE.sub(r"\\\1", text)
-    return _MD_ENTITY.sub(r"\\&", text)
-
-
-def md(text: str) -> str:
-    """Inline CommonMark: punctuation escaped, URLs as autolinks, no block starts."""
-    text = " ".join(str(text).split())
-    out, pos = [], 0
-    for match in _URL.finditer(text):
-        out.append(_md_text(text[pos:match.start()]))
-        out.append(f"<{match.group()}>")
-        pos = match.end()
-    out.append(_md_text(text[pos:]))
-    result = "".join(out)
-    return _MD_BLOCK_START.sub(lambda g: f"\\{g.group(1)}" if g.group(1)
-                               else f"{g.group(2)}\\{g.group(3)}", result, count=1)
+    """A rule as wide as `text` as printed (at most 80), drawn with `char`."""
+    width, char = min(len(visible_line(str(text))), 80), str(char) or "-"
+    return (char * (width // len(char) + 1))[:width]
 
 
 def linkify(text: str) -> Markup:
     """Escaped HTML with the URLs in it made links (the text itself stays text)."""
     text = str(text)
     out, pos = [], 0
-    for match in _URL.finditer(text):
+    for match in URL.finditer(text):
         out.append(escape(text[pos:match.start()]))
         url = escape(match.group())
         out.append(Markup(f'<a href="{url}">{url}</a>'))
@@ -84,36 +68,31 @@ def linkify(text: str) -> Markup:
     return Markup("").join(out)
 
 
+def finalize(value: Any) -> Any:
+    """What `{{ ... }}` writes: text with control and bidi characters shown as escapes."""
+    if isinstance(value, str):
+        shown = visible(value)
+        return value if shown is value else Markup(shown) if isinstance(value, Markup) else shown
+    if hasattr(value, "__html__"):
+        return value
+    check_value(value, "writing this value")
+    return visible(str(value))
+
+
 def _configure(env: Environment) -> Environment:
-    env.filters.update(wrap=wrap, underline=underline, md=md, linkify=linkify)
+    env.filters.update(wrap=wrap, underline=underline, md=md, code=code_span, linkify=linkify)
     return env
 
 
 _OPTIONS: dict[str, Any] = dict(undefined=StrictUndefined, autoescape=_autoescape,
-                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                                finalize=finalize, trim_blocks=True, lstrip_blocks=True,
+                                keep_trailing_newline=True)
 _BUILTIN = FileSystemLoader(str(TEMPLATES))
 ENV: Environment = _configure(Environment(loader=_BUILTIN, **_OPTIONS))
 
 
-#: what a user template may cost: seconds of rendering, items made by one `*`
+#: what a user template may cost in seconds (bounds.py bounds its size)
 USER_TEMPLATE_SECONDS = 10
-MAX_REPEAT = 1_000_000
-
-
-class BoundedSandbox(SandboxedEnvironment):
-    """Jinja's sandbox, plus bounds on `*` and `**`, which it lets run to any size."""
-
-    intercepted_binops = frozenset(["*", "**"])
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)):
-            left, right = right, left
-        if operator == "*" and isinstance(left, (str, list, tuple)) and isinstance(right, int) \
-                and len(left) * right > MAX_REPEAT:
-            raise SecurityError(f"`*` would make more than {MAX_REPEAT:,} items")
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise SecurityError("`**` with an exponent over 64 is not allowed in a template")
-        return super().call_binop(context, operator, left, right)
 
 
 def sandboxed(directory: str | os.PathLike[str]) -> SandboxedEnvironment:
@@ -121,6 +100,7 @@ def sandboxed(directory: str | os.PathLike[str]) -> SandboxedEnvironment:
     loader = ChoiceLoader([FileSystemLoader(os.fspath(directory)), _BUILTIN])
     env = BoundedSandbox(loader=loader, **_OPTIONS)
     _configure(env)
+    env.bound_filters()
     return env
 
 
@@ -129,7 +109,10 @@ def render_template(name: str, context: dict[str, Any], env: Environment | None 
     env = env or ENV
     try:
         with _time_limit(USER_TEMPLATE_SECONDS if isinstance(env, SandboxedEnvironment) else 0):
-            return env.get_template(name).render(context)
+            if not isinstance(env, BoundedSandbox):
+                return env.get_template(name).render(context)
+            env.begin()
+            return "".join(env.written(env.get_template(name).generate(context)))
     except _TimeUp:
         raise TemplateError((Diagnostic(
             "template-timeout", f"rendering `{name}` took longer than {USER_TEMPLATE_SECONDS} "
@@ -188,6 +171,8 @@ def _locate(exc: BaseException) -> tuple[str, int] | None:
 def _template_error(exc: BaseException, file: str, line: int) -> TemplateError:
     if isinstance(exc, TemplateSyntaxError):
         code, message = "template-syntax", f"template syntax error: {exc.message}"
+    elif isinstance(exc, TemplateLimit):
+        code, message = "template-limit", f"template too big: {exc}"
     elif isinstance(exc, SecurityError):
         code, message = "template-unsafe", f"unsafe operation in template: {exc}"
     elif isinstance(exc, UndefinedError):

@@ -9,11 +9,19 @@ consent choice or an event (or a conditional prohibition narrows it),
 
 Prohibitions that only restrict the audience (`subject_age`) would make every
 cell conditional; they are listed once beside the table instead.
+
+Each clause is filed once under the rows and columns it covers (the terms at or
+below its own), so the tables cost the cells plus what each clause covers, not
+rows x columns x clauses. `scan_matrix` is the cell-by-cell definition, kept for
+the tests that hold the fast path to it.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .. import model as m
 from ..vocabulary import Vocabulary
@@ -66,8 +74,23 @@ class Matrix:
         return not any(table.rows and table.columns for table in self.tables)
 
 
+#: (rows, columns, row vocabulary, column vocabulary, clauses, column field, vocabulary)
+#: -> for each (row, column) index pair, the clauses that cover it, in source order
+_Hits = Callable[[Sequence[str], Sequence[str], m.Vocab, Sequence[m.Clause], str, Vocabulary],
+                 dict[tuple[int, int], list[Any]]]
+
+
 def decision_matrix(policy: m.Policy, vocab: Vocabulary) -> Matrix:
     """Compute both tables (who receives what, what it is used for) from the model."""
+    return _matrix(policy, vocab, _filed)
+
+
+def scan_matrix(policy: m.Policy, vocab: Vocabulary) -> Matrix:
+    """`decision_matrix` cell by cell, every clause tested against every cell (slow)."""
+    return _matrix(policy, vocab, _scanned)
+
+
+def _matrix(policy: m.Policy, vocab: Vocabulary, hits: _Hits) -> Matrix:
     audience = tuple(p for p in _prohibitions(policy) if _audience_only(p))
     prohibitions = [p for p in _prohibitions(policy) if not _audience_only(p)]
     # rows: what permissions name, and what prohibitions name (so "never" shows)
@@ -79,10 +102,10 @@ def decision_matrix(policy: m.Policy, vocab: Vocabulary) -> Matrix:
     tables = (
         _table("recipients", "Who may receive each kind of information", rows,
                _named(c.recipients for c in sharing), m.Vocab.recipient, "recipients",
-               "share", sharing, prohibitions, vocab),
+               "share", sharing, prohibitions, vocab, hits),
         _table("purposes", "What each kind of information may be used for", rows,
                _named(c.purposes for c in uses), m.Vocab.purpose, "purposes",
-               "use", uses, prohibitions, vocab),
+               "use", uses, prohibitions, vocab, hits),
     )
     notes = tuple((p.id, p.text or generate(p, policy, vocab)) for p in audience)
     return Matrix(tables, notes)
@@ -104,29 +127,66 @@ def _audience_only(clause: m.Prohibition) -> bool:
     return set(m.condition_facts(clause.condition)) == {"subject_age"}
 
 
-def _covers(keys: tuple[str, ...], key: str, kind: m.Vocab, vocab: Vocabulary) -> bool:
+def _filed(rows: Sequence[str], columns: Sequence[str], kind: m.Vocab,
+           clauses: Sequence[m.Clause], field: str,
+           vocab: Vocabulary) -> dict[tuple[int, int], list[Any]]:
+    """Each clause filed under the cells it covers: the rows and columns at or below its terms."""
+    rows_under = _under(rows, m.Vocab.category, vocab)
+    columns_under = _under(columns, kind, vocab)
+    found: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    for clause in clauses:
+        covered_columns = _covered(getattr(clause, field), columns_under, len(columns))
+        for row in _covered(clause.data, rows_under, len(rows)):
+            for column in covered_columns:
+                found[row, column].append(clause)
+    return found
+
+
+def _under(keys: Sequence[str], kind: m.Vocab, vocab: Vocabulary) -> dict[str, list[int]]:
+    """Term -> the positions of the keys at or below it."""
+    under: dict[str, list[int]] = defaultdict(list)
+    for position, key in enumerate(keys):
+        for above in vocab.ancestors(kind, key):
+            under[above].append(position)
+    return under
+
+
+def _covered(terms: tuple[str, ...], under: dict[str, list[int]], count: int) -> list[int]:
     """An empty dimension matches anything; a term covers the terms under it."""
+    if not terms:
+        return list(range(count))
+    return list(dict.fromkeys(position for term in terms for position in under.get(term, ())))
+
+
+def _scanned(rows: Sequence[str], columns: Sequence[str], kind: m.Vocab,
+             clauses: Sequence[m.Clause], field: str,
+             vocab: Vocabulary) -> dict[tuple[int, int], list[Any]]:
+    found: dict[tuple[int, int], list[Any]] = {}
+    for row, category in enumerate(rows):
+        for column, term in enumerate(columns):
+            found[row, column] = [c for c in clauses
+                                  if _covers(c.data, category, m.Vocab.category, vocab)
+                                  and _covers(getattr(c, field), term, kind, vocab)]
+    return found
+
+
+def _covers(keys: tuple[str, ...], key: str, kind: m.Vocab, vocab: Vocabulary) -> bool:
     return not keys or bool(set(keys) & set(vocab.ancestors(kind, key)))
 
 
 def _table(key: str, caption: str, rows: list[str], columns: list[str], kind: m.Vocab,
            field: str, action: str, permissions: list[m.Permission],
-           prohibitions: list[m.Prohibition], vocab: Vocabulary) -> Table:
+           prohibitions: list[m.Prohibition], vocab: Vocabulary, hits: _Hits) -> Table:
     other = "purposes" if field == "recipients" else "recipients"
+    relevant = [p for p in prohibitions if not p.actions or action in p.actions]
+    allows = hits(rows, columns, kind, permissions, field, vocab)
+    forbids = hits(rows, columns, kind, relevant, field, vocab)
     built = []
-    for category in rows:
-        cells = []
-        for column in columns:
-            def hits(clause: m.Clause) -> bool:
-                return (_covers(clause.data, category, m.Vocab.category, vocab)
-                        and _covers(getattr(clause, field), column, kind, vocab))
-
-            allows = [p for p in permissions if hits(p)]
-            forbids = [p for p in prohibitions
-                       if (not p.actions or action in p.actions) and hits(p)]
-            cells.append(_cell(allows, forbids, other))
+    for row, category in enumerate(rows):
+        cells = tuple(_cell(allows.get((row, column), []), forbids.get((row, column), []),
+                            other) for column in range(len(columns)))
         built.append(Row(category, w.capitalize(w.label(vocab, m.Vocab.category, category)),
-                         tuple(cells)))
+                         cells))
     labelled = tuple((c, w.capitalize(w.label(vocab, kind, c))) for c in columns)
     return Table(key, caption, labelled, tuple(built))
 
