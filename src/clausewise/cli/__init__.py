@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import ClausewiseError
+from ..safe_text import visible_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,7 +45,10 @@ def reports_errors(func: F) -> F:
                 click.exceptions.Abort):
             raise
         except BaseException as exc:  # noqa: BLE001 - the one place a bug is turned into words
-            message = str(exc).splitlines()[0][:200] if str(exc) else "no message"
+            try:
+                message = visible_line(str(exc)[:200]) or "no message"
+            except Exception:  # noqa: BLE001 - even its message may fail to print
+                message = "no message"
             click.echo(BUG_REPORT.format(kind=type(exc).__name__, message=message), err=True)
             sys.exit(EXIT_BUG)
 

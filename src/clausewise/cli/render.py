@@ -7,7 +7,7 @@ import click
 from ..loader import load
 from ..renderers import FORMATS, render as render_policy
 from ..renderers.output import write_atomic
-from . import main, reports_errors
+from . import include_root_option, main, reports_errors
 
 
 @main.command()
@@ -20,16 +20,17 @@ from . import main, reports_errors
               help="Directory of Jinja templates that override ours by name (run sandboxed).")
 @click.option("--trace", is_flag=True,
               help="Add each paragraph's clause id and file:line, for a legal reviewer.")
+@include_root_option
 @reports_errors
 def render(policy: str, format_: str, output: str | None, templates: str | None,
-           trace: bool) -> None:
+           trace: bool, include_root: str | None) -> None:
     """Render POLICY as a privacy policy people read: markdown, html or text.
 
     Every clause appears once, in the layout of a published privacy policy;
     the HTML page adds a decision matrix computed from the rules. A template
     error is reported as template:line (exit 2) and writes no file.
     """
-    text = render_policy(load(policy), format_, trace, templates=templates)
+    text = render_policy(load(policy, include_root=include_root), format_, trace, templates=templates)
     if output is None or output == "-":
         click.echo(text, nl=False)
     else:
