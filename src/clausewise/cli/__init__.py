@@ -67,7 +67,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import check, diff, render, schema, serve, validate  # noqa: F401  (each module adds its command to `main`)
+    from . import check, diff, render, schema, serve, validate, vocab  # noqa: F401  (each module adds its command to `main`)
 
 
 _register()
