@@ -7,13 +7,20 @@ stages work the same way). All findings are collected, then sorted by position.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 
 from . import model as m
-from .errors import Diagnostic, did_you_mean
-from .vocabulary import Vocabulary, base_vocabulary
+from .errors import Diagnostic
+from .suggest import Suggestion, suggest, suggesting
+from .vocabulary import Term, Vocabulary, base_vocabulary
 
 Check = Callable[[m.Policy, list[m.Document], Vocabulary], Iterator[Diagnostic]]
+
+#: how many levels below its root a term may sit. A hierarchy is a vocabulary a legal
+#: editor reads: fideslang's own taxonomy is 3 levels deep (`user.contact.email` is 2
+#: below `user`), so 32 leaves room for any real one and keeps every walk up it short.
+MAX_TERM_DEPTH = 32
 
 
 def check_single_header(policy: m.Policy, documents: list[m.Document],
@@ -29,6 +36,7 @@ def check_term_definitions(policy: m.Policy, documents: list[m.Document],
                            vocabulary: Vocabulary) -> Iterator[Diagnostic]:
     base = base_vocabulary()
     seen: dict[tuple[m.Vocab, str], m.TermDef] = {}
+    parent_refs = _parent_references(documents)
     for term in policy.terms:
         where = (term.vocab, term.key)
         if base.knows(term.vocab, term.key):
@@ -42,42 +50,123 @@ def check_term_definitions(policy: m.Policy, documents: list[m.Document],
         parent = term.parent or (term.key.rsplit(".", 1)[0] if "." in term.key else None)
         if parent is not None and not vocabulary.knows(term.vocab, parent):
             # point at the word after `under` where there is one
-            at = next((ref.span for ref in _parent_references(documents)
-                       if _within(ref.span, term.span)), term.span)
-            yield Diagnostic("unknown-parent", f"{term.vocab.value} `{term.key}` is placed "
+            ref = parent_refs.get(id(term))
+            yield suggesting("unknown-parent", f"{term.vocab.value} `{term.key}` is placed "
                              f"under `{parent}`, which is not a known {term.vocab.value}",
-                             at, did_you_mean(parent, vocabulary.terms[term.vocab]))
-        if parent is not None and term.key in vocabulary.ancestors(term.vocab, parent):
-            yield Diagnostic("term-cycle", f"{term.vocab.value} `{term.key}` is placed under "
-                             "itself", term.span)
+                             ref.span if ref is not None else term.span,
+                             Suggestion(parent, term.vocab))
+
+
+def check_term_hierarchy(policy: m.Policy, documents: list[m.Document],
+                         vocabulary: Vocabulary) -> Iterator[Diagnostic]:
+    """Every declared term sits in a finite tree: no cycles, at most `MAX_TERM_DEPTH` deep.
+
+    Each term's level is worked out once and remembered, so the check is linear in the
+    number of terms however they are arranged (a walk up from every term would be
+    quadratic in a long chain). Only the first term past the limit on each path is
+    reported: the ones under it are too deep for the same reason.
+    """
+    levels = {vocab: _Levels(table) for vocab, table in vocabulary.terms.items()}
+    for term in policy.terms:
+        level, root = levels[term.vocab].of(term.key)
+        if level is None:
+            if levels[term.vocab].on_cycle(term.key):
+                yield Diagnostic("term-cycle", f"{term.vocab.value} `{term.key}` is placed "
+                                 "under itself", term.span)
+        elif level == MAX_TERM_DEPTH + 1:
+            yield Diagnostic("term-too-deep", f"{term.vocab.value} `{term.key}` is {level} "
+                             f"levels below its root `{root}`; a hierarchy may be at most "
+                             f"{MAX_TERM_DEPTH} levels deep", term.span,
+                             f"place it, and the terms under it, nearer `{root}` (fideslang's "
+                             "own taxonomy is 3 levels deep)")
+
+
+class _Levels:
+    """How many levels below its root each term of one vocabulary is, remembered.
+
+    A key the vocabulary does not know is a root (as `Vocabulary.ancestors` ends
+    there); a term on a cycle, or under one, has no level (None).
+    """
+
+    def __init__(self, table: dict[str, Term]) -> None:
+        self.table = table
+        self.level: dict[str, int | None] = {}
+        self.root: dict[str, str | None] = {}
+        self.cyclic: set[str] = set()
+
+    def of(self, key: str) -> tuple[int | None, str | None]:
+        """`key`'s level and root, walking up only as far as the first known level."""
+        path: list[str] = []
+        position: dict[str, int] = {}
+        current: str | None = key
+        level: int | None = -1
+        root: str | None = None
+        while current is not None:
+            if current in self.level:
+                level, root = self.level[current], self.root[current]
+                break
+            if current in position:  # back on this walk's own path: a cycle
+                on_cycle = path[position[current]:]
+                self.cyclic.update(on_cycle)
+                for k in on_cycle:
+                    self.level[k], self.root[k] = None, None
+                del path[position[current]:]
+                level = None
+                break
+            position[current] = len(path)
+            path.append(current)
+            term = self.table.get(current)
+            current = term.parent if term is not None else None
+        if root is None and level == -1 and path:
+            root = path[-1]
+        for k in reversed(path):
+            level = None if level is None else level + 1
+            self.level[k], self.root[k] = level, root if level is not None else None
+        return self.level[key], self.root[key]
+
+    def on_cycle(self, key: str) -> bool:
+        return key in self.cyclic
 
 
 def check_references(policy: m.Policy, documents: list[m.Document],
                      vocabulary: Vocabulary) -> Iterator[Diagnostic]:
-    parents = set(map(id, _parent_references(documents)))  # check_term_definitions' part
+    # check_term_definitions' part
+    parents = {id(ref) for ref in _parent_references(documents).values()}
     for document in documents:
         for ref in document.references:
             if not vocabulary.knows(ref.vocab, ref.key) and id(ref) not in parents:
-                yield Diagnostic("unknown-term", f"unknown {ref.vocab.value} `{ref.key}`",
-                                 ref.span, did_you_mean(ref.key, vocabulary.terms[ref.vocab])
-                                 or f"declare it with `define {ref.vocab.value} {ref.key} "
-                                 "\"its label\"`")
+                yield suggesting("unknown-term", f"unknown {ref.vocab.value} `{ref.key}`",
+                                 ref.span, Suggestion(
+                                     ref.key, ref.vocab, f"declare it with `define "
+                                     f"{ref.vocab.value} {ref.key} \"its label\"`"))
 
 
-def _parent_references(documents: list[m.Document]) -> list[m.Reference]:
-    """The references that name the parent of a `define ... under X` (the X)."""
-    found = []
+def _parent_references(documents: list[m.Document]) -> dict[int, m.Reference]:
+    """id(term) -> the reference naming its parent, the X of its `define ... under X`.
+
+    That reference is the first one at or after the start of the definition, and
+    within it; found by bisection among the references to the same key, so that
+    thousands of terms under one parent cost no more than thousands of parents.
+    """
+    found: dict[int, m.Reference] = {}
     for document in documents:
-        defines: dict[tuple[m.Vocab, str], list[m.Span | None]] = {}
-        for term in document.terms:
-            if term.parent is not None:
-                defines.setdefault((term.vocab, term.parent), []).append(term.span)
-        if not defines:
+        wanted = {(t.vocab, t.parent) for t in document.terms if t.parent is not None}
+        if not wanted:
             continue
+        by_key: dict[tuple[m.Vocab, str], list[tuple[tuple[int, int], m.Reference]]] = {}
         for ref in document.references:
-            spans = defines.get((ref.vocab, ref.key))
-            if spans and any(_within(ref.span, span) for span in spans):
-                found.append(ref)
+            if (ref.vocab, ref.key) in wanted and ref.span is not None:
+                by_key.setdefault((ref.vocab, ref.key), []).append(
+                    ((ref.span.line, ref.span.column), ref))
+        for refs in by_key.values():
+            refs.sort(key=lambda item: item[0])
+        for term in document.terms:
+            if term.parent is None or term.span is None:
+                continue
+            refs = by_key.get((term.vocab, term.parent), [])
+            at = bisect_left(refs, (term.span.line, term.span.column), key=lambda item: item[0])
+            if at < len(refs) and _within(refs[at][1].span, term.span):
+                found[id(term)] = refs[at][1]
     return found
 
 
@@ -131,9 +220,9 @@ def _check_condition(node: m.Condition, vocabulary: Vocabulary) -> Iterator[Diag
         return
     fact = vocabulary.facts.get(node.fact)
     if fact is None:
-        yield Diagnostic("unknown-fact", f"unknown fact `{node.fact}`", node.span,
-                         did_you_mean(node.fact, vocabulary.facts)
-                         or f"declare it with `define fact {node.fact} bool \"what it means\"`")
+        yield suggesting("unknown-fact", f"unknown fact `{node.fact}`", node.span,
+                         Suggestion(node.fact, "fact", f"declare it with `define fact "
+                                    f"{node.fact} bool \"what it means\"`"))
         return
     if isinstance(node, m.FactIsTrue) and fact.type is not m.FactType.bool:
         yield Diagnostic("fact-type", f"fact `{node.fact}` is a number, not true or false",
@@ -156,6 +245,7 @@ def _check_condition(node: m.Condition, vocabulary: Vocabulary) -> Iterator[Diag
 CHECKS: tuple[Check, ...] = (
     check_single_header,
     check_term_definitions,
+    check_term_hierarchy,
     check_references,
     check_clause_ids,
     check_fact_definitions,
@@ -165,6 +255,7 @@ CHECKS: tuple[Check, ...] = (
 
 def validate(policy: m.Policy, documents: list[m.Document],
              vocabulary: Vocabulary) -> list[Diagnostic]:
-    """Every finding of every check, sorted by file and position."""
-    findings = [d for check in CHECKS for d in check(policy, documents, vocabulary)]
-    return sorted(findings, key=Diagnostic.sort_key)
+    """Every finding of every check, sorted by file and position, with its help line."""
+    findings = sorted((d for check in CHECKS for d in check(policy, documents, vocabulary)),
+                      key=Diagnostic.sort_key)
+    return suggest(findings, vocabulary)
