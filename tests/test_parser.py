@@ -223,6 +223,24 @@ end
     assert [r.key for r in doc.references] == ["email", "phone"]  # contact channels
 
 
+def test_repeated_header_fields_interleaved_each_keep_their_order() -> None:
+    header = parse('policy "P"\n  text "one"\n  contact email "a@x.org"\n  text "two"\n'
+                   '  certification "C1"\n  contact phone "1"\n  text "three"\n'
+                   '  certification "C2"\nend\n', "h.policy").header
+    assert header.texts == ("one", "two", "three")
+    assert [c.value for c in header.contacts] == ["a@x.org", "1"]
+    assert header.certifications == ("C1", "C2")
+
+
+def test_a_state_given_twice_is_reported_at_its_second_line() -> None:
+    with pytest.raises(PolicyError) as caught:
+        parse("security s\n  encrypt user\n  in transit\n  at rest\n  in transit\nend\n",
+              "s.policy")
+    assert caught.value.codes == ("duplicate-field",)
+    assert caught.value.diagnostics[0].message == "`in transit` is given twice"
+    assert caught.value.diagnostics[0].span.line == 5
+
+
 def test_two_headers_in_one_file_are_refused() -> None:
     with pytest.raises(PolicyError) as caught:
         parse('policy "A" end\npolicy "B" end\n', "h.policy")

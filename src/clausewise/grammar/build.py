@@ -33,6 +33,8 @@ MAX_DEPTH = 64
 MAX_DIGITS = 9
 # Fields that may be given more than once (their values accumulate).
 _REPEATABLE = {"must", "state"}
+# Header fields that may be given more than once, by model attribute.
+_HEADER_REPEATABLE = ("contacts", "complaints", "certifications", "texts")
 # Which syntax spells each field, for messages.
 _SPELLING = {
     "data": "the data verb", "never": "never", "subjects": "of/from/notify",
@@ -261,6 +263,9 @@ class ModelBuilder(Transformer_NonRecursive):
                 continue
             seen.setdefault(f.name, f)
             self._apply_field(cls, f, values)
+        for name in ("states", "obligations"):  # gathered in lists: appending is linear
+            if name in values:
+                values[name] = tuple(values[name])
         if cls is m.Prohibition and "actions" not in values:
             self.error("missing-field", f"prohibition `{id_token}` says nothing it prohibits",
                        self.span(meta), "add a line such as `never share user.health_and_medical`")
@@ -340,13 +345,15 @@ class ModelBuilder(Transformer_NonRecursive):
         elif name == "state":
             if "states" not in allowed:
                 return refuse("`in transit`/`at rest`")
-            if value in values.get("states", ()):
+            states = values.setdefault("states", [])
+            if value in states:
                 self.error("duplicate-field", f"`{value.value}` is given twice", f.span)
-            values["states"] = values.get("states", ()) + (value,)
+            else:
+                states.append(value)
         elif name == "must":
             if "obligations" not in allowed:
                 return refuse("`must`")
-            values["obligations"] = values.get("obligations", ()) + (value,)
+            values.setdefault("obligations", []).append(value)
         elif name == "text":
             values["text"] = value
         else:
@@ -406,14 +413,16 @@ class ModelBuilder(Transformer_NonRecursive):
             self.error("empty-name", "the policy needs a name", meta,
                        'e.g. `policy "Our privacy policy"`')
         values: dict[str, Any] = {"name": name, "span": self.span(meta)}
+        repeated: dict[str, list[Any]] = {name: [] for name in _HEADER_REPEATABLE}
         for field_name, value, fmeta in fields:
-            if field_name in ("contacts", "complaints", "certifications", "texts"):
-                values[field_name] = values.get(field_name, ()) + (value,)
+            if field_name in repeated:
+                repeated[field_name].append(value)  # a tuple grown by `+` would be quadratic
             elif field_name in values:
                 self.error("duplicate-field", f"`{field_name}` is given twice in the policy "
                            "header", fmeta)
             elif value is not None:
                 values[field_name] = value
+        values.update({name: tuple(items) for name, items in repeated.items() if items})
         return m.Header(**values)
 
     # ------------------------------------------------------------------- file
