@@ -62,10 +62,15 @@ class DiffResult:
 
 def diff(old: Loaded, new: Loaded) -> DiffResult:
     """Every change of decision or obligation over the whole action space, and text changes."""
-    sides = (CompiledPolicy(old.policy, _widened(old, new)),
-             CompiledPolicy(new.policy, _widened(new, old)))
+    sides = compiled_sides(old, new)
     changes = _decision_changes(sides) + _text_changes(old, new)
     return DiffResult(old, new, tuple(changes))
+
+
+def compiled_sides(old: Loaded, new: Loaded) -> tuple[CompiledPolicy, CompiledPolicy]:
+    """Both versions compiled, each speaking the terms and facts of both."""
+    return (CompiledPolicy(old.policy, _widened(old, new)),
+            CompiledPolicy(new.policy, _widened(new, old)))
 
 
 def _widened(loaded: Loaded, other: Loaded) -> Vocabulary:

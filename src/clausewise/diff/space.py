@@ -7,8 +7,9 @@ and on the facts those clauses test. So, per action kind:
 1. list the rules of both policies that can take part (permissions, prohibitions,
    notices on events, security duties);
 2. for every value of every dimension (every known term, plus "absent"), compute
-   the bitmask of rules it matches on that dimension, and keep one value per
-   distinct mask: values with equal masks are interchangeable;
+   the bitmask of rules it matches on that dimension (masks.py, in time linear in
+   terms and rules), and keep one value per distinct mask: values with equal masks
+   are interchangeable;
 3. walk the product of these classes depth-first, intersecting masks and pruning
    a branch whose partial mask was already seen at that depth (its leaves repeat);
 4. at each leaf, decide a representative action with both policies for every
@@ -30,9 +31,10 @@ from .. import model as m
 from ..engine.action import DATA_ACTIONS, Action
 from ..engine.compile import VOCAB_OF_FIELD, CompiledClause, CompiledPolicy
 from ..engine.decision import Decision
-from ..engine.evaluate import _period_mismatch, decide
+from ..engine.evaluate import decide
 from ..errors import UsageError
 from ..vocabulary import Vocabulary
+from .masks import ABSENT, masks
 
 #: the dimensions each action kind is decided on
 DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -43,7 +45,6 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "notify": ("category", "subject", "purpose", "event", "channel"),
     "exercise": ("category", "subject", "purpose", "event", "right", "channel"),
 }
-ABSENT = None
 #: the most facts one group of actions may depend on: each takes up to three values
 MAX_FACTS = 12
 
@@ -82,54 +83,6 @@ def rules_for(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> list[R
     return rules
 
 
-def _matches(rule: Rule, dim: str, value: object, vocab: Vocabulary) -> bool:
-    """Whether `rule` lets an action with this `dim` value through, on that dimension alone."""
-    item, role = rule.item, rule.role
-    if dim == "category":
-        if role == "notice":
-            return True
-        if value is ABSENT:
-            return item.data is None and role != "security"
-        if item.data is None:
-            return True
-        above = vocab.ancestors(m.Vocab.category, value)
-        if not item.data.isdisjoint(above):
-            return True
-        return role != "permit" and any(value in vocab.ancestors(m.Vocab.category, d)
-                                        for d in item.data)
-    if role == "security":
-        return True
-    if role == "notice":
-        if dim != "event":
-            return True
-        clause = item.clause
-        return value is not ABSENT and not set(clause.events).isdisjoint(
-            vocab.ancestors(m.Vocab.event, value))
-    if dim == "method":
-        return item.methods is None or value in item.methods
-    if dim == "period":
-        clause = item.clause
-        if not isinstance(clause, m.Retention):
-            return True
-        days, until = value
-        probe = _PeriodProbe(days, until)
-        return _period_mismatch(clause.period, probe, vocab.ancestors) is None
-    for field, vocab_name, allowed in item.dims:
-        if field == dim:
-            if allowed is None:
-                return True
-            if value is ABSENT:  # an unstated dimension escapes no prohibition
-                return role == "prohibition"
-            return not allowed.isdisjoint(vocab.ancestors(vocab_name, value))
-    return True
-
-
-@dataclass(frozen=True, slots=True)
-class _PeriodProbe:
-    days: int | None
-    until: str | None
-
-
 def _values(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
             required: tuple[str, ...]) -> list[object]:
     """Every value a dimension can take, mentioned terms first (they make better witnesses).
@@ -164,40 +117,42 @@ def _classes(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
              required: tuple[str, ...]) -> list[tuple[int, object]]:
     """One (mask, representative) per group of values that match the same rules."""
     seen: dict[int, object] = {}
-    for value in _values(dim, rules, vocabs, required):
-        mask = 0
-        for bit, rule in enumerate(rules):
-            if _matches(rule, dim, value, vocabs[rule.side]):
-                mask |= 1 << bit
+    values = _values(dim, rules, vocabs, required)
+    for mask, value in zip(masks(dim, rules, vocabs, values), values):
         seen.setdefault(mask, value)
     return [(mask, value) for mask, value in seen.items()]
 
 
-def _fact_values(facts: list[str], rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary]
-                 ) -> list[list[object]]:
+def _fact_values(facts: list[str], thresholds: dict[str, list[int]],
+                 vocabs: tuple[Vocabulary, Vocabulary]) -> list[list[object]]:
     """Each fact's distinguishing values: missing first, then bools or thresholds."""
-    out = []
+    out: list[list[object]] = []
     for name in facts:
         declared = vocabs[1].facts.get(name) or vocabs[0].facts.get(name)
         if declared is not None and declared.type is m.FactType.int:
-            points: set[int] = set()
-            for rule in rules:
-                for node in (*m.condition_atoms(rule.item.condition_node),
-                             *m.condition_atoms(rule.item.exception_node)):
-                    if isinstance(node, m.Comparison) and node.fact == name \
-                            and isinstance(node.value, int):
-                        points |= {max(0, node.value - 1), node.value, node.value + 1}
-            out.append([ABSENT, *sorted(points or {0})])
+            out.append([ABSENT, *thresholds.get(name, [0])])
         else:
             out.append([ABSENT, True, False])
     return out
 
 
+def _thresholds(rules: list[Rule]) -> dict[str, list[int]]:
+    """Each number fact's values worth trying: each number compared with it, and its
+    neighbours, over all the rules (found once per action kind, not at every leaf)."""
+    points: dict[str, set[int]] = {}
+    for rule in rules:
+        for node in (*m.condition_atoms(rule.item.condition_node),
+                     *m.condition_atoms(rule.item.exception_node)):
+            if isinstance(node, m.Comparison) and isinstance(node.value, int):
+                points.setdefault(node.fact, set()).update(
+                    {max(0, node.value - 1), node.value, node.value + 1})
+    return {name: sorted(values) for name, values in points.items()}
+
+
 def _facts_of(rules: list[Rule], mask: int) -> list[str]:
     facts: dict[str, None] = {}
-    for bit, rule in enumerate(rules):
-        if not mask >> bit & 1:
-            continue
+    for bit in _bits(mask):  # the matched rules only, in order
+        rule = rules[bit]
         for node in (rule.item.condition_node, rule.item.exception_node):
             for fact in m.condition_facts(node):
                 facts.setdefault(fact, None)
@@ -245,6 +200,7 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
             seen.add((depth, combined))
             yield from walk(depth + 1, combined, chosen + (value,))
 
+    thresholds = _thresholds(rules)
     # each rule's decisive content as a small int, so leaves compare cheaply
     interned: dict[tuple[object, ...], int] = {}
     key_ids = [interned.setdefault(_semantic_key(rule), len(interned)) for rule in rules]
@@ -257,11 +213,10 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
         facts = [f for f in _facts_of(rules, mask) if f not in private]
         if len(facts) > MAX_FACTS:
             raise _too_many_facts(kind, facts, rules, mask)
-        private_values = list(itertools.product(*_fact_values(private, rules, vocabs)))
+        unblock = _Unblocker(guards, private, facts, _fact_values(private, thresholds, vocabs))
         base = _action(kind, dims, values, {})
-        for combo in itertools.product(*_fact_values(facts, rules, vocabs)):
-            context = {f: v for f, v in zip(facts, combo) if v is not ABSENT}
-            context = _unblocked(context, private, private_values, guards)
+        for combo in itertools.product(*_fact_values(facts, thresholds, vocabs)):
+            context = unblock({f: v for f, v in zip(facts, combo) if v is not ABSENT})
             if context is None:
                 continue  # a prohibition both sides share forbids it: both deny
             action = base.model_copy(update={"context": context})
@@ -321,17 +276,39 @@ class Matched:
         return guards, sorted(only - used)
 
 
-def _unblocked(context: dict[str, object], private: list[str],
-               private_values: list[tuple[object, ...]],
-               guards: list[CompiledClause]) -> dict[str, object] | None:
-    """`context` plus values of the private facts under which no shared prohibition applies."""
-    if not private:
-        return context
-    for values in private_values:
-        trial = dict(context, **{f: v for f, v in zip(private, values) if v is not ABSENT})
-        if not any(_applies(item, trial) for item in guards):
-            return trial
-    return None
+class _Unblocker:
+    """`context` plus values of the private facts under which no shared prohibition applies.
+
+    Whether one applies depends only on the facts the shared prohibitions test, so
+    the answer is worked out once for each combination of the public ones among
+    them, not once for each combination of all the facts of a leaf (3^n of them,
+    each of which would try up to 3^k private values against every prohibition).
+    """
+
+    def __init__(self, guards: list[CompiledClause], private: list[str], facts: list[str],
+                 private_values: list[list[object]]) -> None:
+        self.guards, self.private = guards, private
+        tested = {f for item in guards for node in (item.condition_node, item.exception_node)
+                  for f in m.condition_facts(node)}
+        self.public = [f for f in facts if f in tested]
+        self.trials = list(itertools.product(*private_values)) if private else []
+        self.memo: dict[tuple[object, ...], dict[str, object] | None] = {}
+
+    def __call__(self, context: dict[str, object]) -> dict[str, object] | None:
+        if not self.private:
+            return context
+        key = tuple(context.get(f, ABSENT) for f in self.public)
+        if key not in self.memo:
+            self.memo[key] = self._first_unblocked(context)
+        found = self.memo[key]
+        return None if found is None else dict(context, **found)
+
+    def _first_unblocked(self, context: dict[str, object]) -> dict[str, object] | None:
+        for values in self.trials:
+            extra = {f: v for f, v in zip(self.private, values) if v is not ABSENT}
+            if not any(_applies(item, dict(context, **extra)) for item in self.guards):
+                return extra
+        return None
 
 
 def _applies(item: CompiledClause, context: dict[str, object]) -> bool:
