@@ -228,7 +228,7 @@ def generate_actions(engine: Engine, count: int, seed: int) -> list[dict]:
         if kind == "exercise" and "right" not in action:
             action["right"] = rng.choice(pools["right"])
         if isinstance(clause, m.Collection) and clause.methods:
-            action["method"] = rng.choice(clause.methods).value
+            action["method"] = rng.choice(clause.methods)
         if isinstance(clause, m.Retention):
             if clause.period.days is not None:
                 action["days"] = rng.randint(1, clause.period.days + 10)

@@ -193,7 +193,7 @@ def test_method_dimension(tmp_path: Path) -> None:
     provided = engine.check({"action": "collect", "data": ["user.device.ip_address"],
                              "method": "provided"})
     assert not provided.allowed
-    assert reasons_of(provided, "near")[0].needs == ("method automatic",)
+    assert reasons_of(provided, "near")[0].needs == ("method under automatic",)
     assert not engine.check({"action": "collect", "data": ["user.device.ip_address"]}).allowed
 
 

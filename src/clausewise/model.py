@@ -8,6 +8,7 @@ layout or location compare equal (the diff and the formatter rely on this).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from collections.abc import Iterator
@@ -65,6 +66,12 @@ class Vocab(str, Enum):
     event = "event"
     channel = "channel"
     right = "right"
+    method = "method"
+    actor = "actor"
+    source = "source"
+    place = "place"
+    mechanism = "mechanism"
+    basis = "basis"
 
 
 class FactType(str, Enum):
@@ -206,7 +213,7 @@ class Choice(str, Enum):
 
 
 class Method(str, Enum):
-    """How data is collected."""
+    """The built-in collection methods (the `method` vocabulary, which `define` extends)."""
 
     provided = "provided"
     automatic = "automatic"
@@ -225,8 +232,81 @@ class Period(Node):
         return self.days is None and self.until is None
 
 
+# ----------------------------------------------------------------- dimensions
+
+#: the clause kinds that decide actions on their dimensions
+PERMISSION_KINDS = ("collection", "use", "sharing", "retention", "notification", "right")
+RULE_KINDS = PERMISSION_KINDS + ("prohibition",)
+#: every action kind
+ACTION_KINDS = ("collect", "use", "share", "sell", "retain", "notify", "exercise")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One dimension of an action, as every stage reads it.
+
+    The parser takes `keywords` followed by terms of `vocab` on the clause `kinds`;
+    the action carries one term in the field `name`; the engine matches it by
+    hierarchy (the action's term at or under one of the clause's); the diff enumerates
+    it on `actions`; renderers say it with `phrase`. A new dimension is one entry here.
+    """
+
+    name: str                   # the action field: "recipient"
+    attr: str                   # the clause attribute: "recipients"
+    vocab: Vocab
+    keywords: tuple[str, ...]   # how a clause introduces it: ("with", "to")
+    kinds: tuple[str, ...]      # the clause kinds that take it
+    actions: tuple[str, ...]    # the action kinds it is decided on
+    phrase: str                 # how a sentence says it: "with {}"
+    help: str                   # what it means, for the schema and the docs
+
+
+DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension("subject", "subjects", Vocab.subject, ("of", "from", "notify"), RULE_KINDS,
+              ACTION_KINDS, "of {}", "whose data: a data subject (customer, employee, ...)"),
+    Dimension("recipient", "recipients", Vocab.recipient, ("with", "to"),
+              ("sharing", "prohibition"), ("share", "sell"), "with {}",
+              "who receives the data"),
+    Dimension("purpose", "purposes", Vocab.purpose, ("for",), RULE_KINDS, ACTION_KINDS,
+              "for {}", "why: a purpose (data use)"),
+    Dimension("event", "events", Vocab.event, ("on",), RULE_KINDS, ACTION_KINDS, "on {}",
+              "the event the action happens on"),
+    Dimension("method", "methods", Vocab.method, ("method",), ("collection", "prohibition"),
+              ("collect",), "{}", "how data is collected (provided, automatic, cookies, ...)"),
+    Dimension("source", "sources", Vocab.source, ("through",),
+              ("collection", "use", "sharing", "retention", "prohibition"),
+              ("collect", "use", "share", "sell", "retain"), "through {}",
+              "where or through what the data is collected or processed: the web site, "
+              "the mobile app, other web sites, a named third party"),
+    Dimension("actor", "actors", Vocab.actor, ("by",), RULE_KINDS, ACTION_KINDS, "by {}",
+              "who performs or sees the processing: our staff, automated systems, "
+              "other users, the person themselves"),
+    Dimension("place", "places", Vocab.place, ("in",),
+              ("collection", "use", "sharing", "retention", "prohibition"),
+              ("collect", "use", "share", "sell", "retain"), "in {}",
+              "where the data is stored or transferred to (a country or region)"),
+    Dimension("mechanism", "mechanisms", Vocab.mechanism, ("under",),
+              ("sharing", "retention", "prohibition"), ("share", "sell", "retain"),
+              "under {}", "the transfer mechanism: standard contractual clauses, an adequacy "
+              "decision, a certification framework"),
+    Dimension("basis", "bases", Vocab.basis, ("basis",), RULE_KINDS, ACTION_KINDS,
+              "on the legal basis of {}", "the legal basis (GDPR Art. 6): consent, "
+              "contract, legal obligation, vital interests, public task, legitimate "
+              "interests"),
+    Dimension("channel", "channels", Vocab.channel, ("via",), ("notification", "right"),
+              ("notify", "exercise"), "via {}", "the channel a notice or request goes "
+              "through"),
+    Dimension("right", "rights", Vocab.right, ("grants",), ("right",), ("exercise",),
+              "{}", "the right exercised"),
+)
+DIMENSION: dict[str, Dimension] = {d.name: d for d in DIMENSIONS}
+#: a clause's terms per dimension: (dimension name, terms), in the table's order
+Terms = tuple[tuple[str, tuple[str, ...]], ...]
+
+
 class Clause(Node):
-    """Common part of every clause: a stable id, an optional prose text."""
+    """Common part of every clause: a stable id, an optional prose text, and its terms
+    on each dimension it states (see `DIMENSIONS`; read them as `clause.recipients`)."""
 
     kind: ClassVar[str]
     #: the verb that names the data field of this kind (`collect ...`), if any
@@ -234,15 +314,29 @@ class Clause(Node):
 
     id: str
     text: str | None = None
+    terms: Terms = ()
+
+    def terms_of(self, dimension: str) -> tuple[str, ...]:
+        """The clause's terms on one dimension (empty: it does not constrain it)."""
+        for name, keys in self.terms:
+            if name == dimension:
+                return keys
+        return ()
+
+
+def _accessor(dimension: str) -> property:
+    return property(lambda self: self.terms_of(dimension),
+                    doc=f"the clause's terms on `{dimension}`")
+
+
+for _dimension in DIMENSIONS:
+    setattr(Clause, _dimension.attr, _accessor(_dimension.name))
 
 
 class Permission(Clause):
     """A clause that allows actions when its dimensions match and its condition holds."""
 
     data: tuple[str, ...] = ()
-    subjects: tuple[str, ...] = ()
-    purposes: tuple[str, ...] = ()
-    events: tuple[str, ...] = ()
     condition: Condition | None = None
     choice: Choice | None = None
     obligations: tuple[Obligation, ...] = ()
@@ -251,7 +345,6 @@ class Permission(Clause):
 class Collection(Permission):
     kind: ClassVar[str] = "collection"
     data_verbs: ClassVar[tuple[str, ...]] = ("collect",)
-    methods: tuple[Method, ...] = ()
     required: bool | None = None
 
 
@@ -261,9 +354,12 @@ class Use(Permission):
 
 
 class Sharing(Permission):
+    """Sharing with recipients; written with `sell`, it permits selling (CCPA), which
+    a plain `share` does not."""
+
     kind: ClassVar[str] = "sharing"
-    data_verbs: ClassVar[tuple[str, ...]] = ("share",)
-    recipients: tuple[str, ...] = ()
+    data_verbs: ClassVar[tuple[str, ...]] = ("share", "sell")
+    sells: bool = False
 
 
 class Retention(Permission):
@@ -280,7 +376,6 @@ class Notification(Permission):
     """
 
     kind: ClassVar[str] = "notification"
-    channels: tuple[str, ...] = ()
     timing: Timing | None = None
 
 
@@ -288,8 +383,6 @@ class Right(Permission):
     """A right the person may exercise, and through which channels."""
 
     kind: ClassVar[str] = "right"
-    rights: tuple[str, ...] = ()
-    channels: tuple[str, ...] = ()
 
 
 class Prohibition(Clause):
@@ -303,10 +396,6 @@ class Prohibition(Clause):
     kind: ClassVar[str] = "prohibition"
     actions: tuple[str, ...] = ()
     data: tuple[str, ...] = ()
-    subjects: tuple[str, ...] = ()
-    recipients: tuple[str, ...] = ()
-    purposes: tuple[str, ...] = ()
-    events: tuple[str, ...] = ()
     condition: Condition | None = None
     exception: Condition | None = None
 
@@ -326,7 +415,12 @@ class Disclaimer(Clause):
     """A statement the policy makes that decides no action (links, forums, ...)."""
 
     kind: ClassVar[str] = "disclaimer"
-    recipients: tuple[str, ...] = ()
+    about: tuple[str, ...] = ()  # recipients it disclaims (links, forums)
+
+    @property
+    def recipients(self) -> tuple[str, ...]:  # type: ignore[override]
+        """Who the disclaimer is about: it decides nothing on them."""
+        return self.about
 
 
 AnyClause = Union[
@@ -337,6 +431,22 @@ CLAUSE_KINDS: dict[str, type[Clause]] = {
     for cls in (Collection, Use, Sharing, Retention, Notification, Right, Prohibition,
                 Security, Disclaimer)
 }
+
+def action_of(clause: Clause) -> str:
+    """The action kind a permission decides (a sharing clause written `sell` sells)."""
+    if isinstance(clause, Sharing) and clause.sells:
+        return "sell"
+    return ACTION_OF_KIND[clause.kind]
+
+
+#: verbs under other verbs: a prohibition of sharing also forbids selling
+PARENT_ACTION: dict[str, str] = {"sell": "share"}
+
+
+def actions_under(action: str) -> tuple[str, ...]:
+    """`action` and every action kind beneath it (what a prohibition of it forbids)."""
+    return (action,) + tuple(a for a, parent in PARENT_ACTION.items() if parent == action)
+
 
 #: the action each permission kind decides, and back
 ACTION_OF_KIND: dict[str, str] = {
@@ -350,7 +460,8 @@ ACTION_OF_KIND: dict[str, str] = {
 KIND_OF_ACTION: dict[str, str] = {action: kind for kind, action in ACTION_OF_KIND.items()}
 #: prohibition verbs (`never keep ...`) to action kinds
 ACTION_OF_VERB: dict[str, str] = {
-    "collect": "collect", "use": "use", "share": "share", "keep": "retain", "notify": "notify",
+    "collect": "collect", "use": "use", "share": "share", "sell": "sell", "keep": "retain",
+    "notify": "notify",
 }
 
 

@@ -123,8 +123,7 @@ def _decision_changes(sides: tuple[CompiledPolicy, CompiledPolicy]) -> list[Chan
 def _simplest(actions: list[Action]) -> Action:
     """The witness a reader grasps fastest: the fewest facts, then the fewest fields set."""
     def weight(action: Action) -> tuple[int, int]:
-        fields = sum(1 for name in ("subject", "recipient", "purpose", "event", "method",
-                                    "channel", "right", "days", "until")
+        fields = sum(1 for name in (*m.DIMENSION, "days", "until")
                      if getattr(action, name) is not None)
         return (len(action.context), fields)
     return min(actions, key=weight)

@@ -35,8 +35,8 @@ def matches(rule: Rule, dim: str, value: object, vocab: Vocabulary) -> bool:
             return True
         if value is ABSENT:
             return item.data is None and role != "security"
-        if item.data is None:
-            return True
+        if item.data is None:  # a permission naming no data covers only actions naming none
+            return role != "permit"
         above = vocab.ancestors(m.Vocab.category, value)
         if not item.data.isdisjoint(above):
             return True
@@ -50,8 +50,6 @@ def matches(rule: Rule, dim: str, value: object, vocab: Vocabulary) -> bool:
         clause = item.clause
         return value is not ABSENT and not set(clause.events).isdisjoint(
             vocab.ancestors(m.Vocab.event, value))
-    if dim == "method":
-        return item.methods is None or value in item.methods
     if dim == "period":
         clause = item.clause
         if not isinstance(clause, m.Retention):
@@ -84,8 +82,6 @@ def masks(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
     `user.contact.email` also applies to an action on `user` (any overlap): it is
     filed under every ancestor of what it names too, and found under the value.
     """
-    if dim == "method":
-        return masks_by_pairs(dim, rules, vocabs, values)
     if dim == "period":
         return _period_masks(rules, vocabs, values)
     vocab_name = m.Vocab.category if dim == "category" else VOCAB_OF_FIELD[dim]
@@ -128,7 +124,7 @@ def _reach(rule: Rule, dim: str) -> tuple[bool, bool, frozenset[str] | tuple[str
         if role == "notice":
             return True, True, (), False
         if item.data is None:
-            return True, role != "security", (), False
+            return role != "permit", role != "security", (), False
         return False, False, item.data, role != "permit"
     if role == "security":
         return True, True, (), False

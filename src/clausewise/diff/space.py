@@ -1,7 +1,7 @@
 """The action space two policies can tell apart, enumerated exactly and without a solver.
 
 A decision depends only on which clauses an action matches (structurally: its
-kind, data, subject, recipient, purpose, event, method, channel, right, period)
+kind, data, period and every dimension of the model's table)
 and on the facts those clauses test. So, per action kind:
 
 1. list the rules of both policies that can take part (permissions, prohibitions,
@@ -36,15 +36,11 @@ from ..errors import UsageError
 from ..vocabulary import Vocabulary
 from .masks import ABSENT, masks
 
-#: the dimensions each action kind is decided on
+#: the dimensions each action kind is decided on: data, the model's table, a period
 DIMENSIONS: dict[str, tuple[str, ...]] = {
-    "collect": ("category", "subject", "purpose", "event", "method"),
-    "use": ("category", "subject", "purpose", "event"),
-    "share": ("category", "subject", "recipient", "purpose", "event"),
-    "retain": ("category", "subject", "purpose", "event", "period"),
-    "notify": ("category", "subject", "purpose", "event", "channel"),
-    "exercise": ("category", "subject", "purpose", "event", "right", "channel"),
-}
+    kind: ("category", *(d.name for d in m.DIMENSIONS if kind in d.actions),
+           *(("period",) if kind == "retain" else ()))
+    for kind in m.ACTION_KINDS}
 #: the most facts one group of actions may depend on: each takes up to three values
 MAX_FACTS = 12
 
@@ -89,8 +85,6 @@ def _values(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
 
     A dimension in `required` must be given for a valid action, so "absent" is left out.
     """
-    if dim == "method":
-        return [ABSENT, *m.Method]
     if dim == "period":
         days = {0}
         for rule in rules:
@@ -104,9 +98,7 @@ def _values(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
     mentioned: dict[str, None] = {}
     for rule in rules:
         clause = rule.item.clause
-        attr = {"category": "data", "subject": "subjects", "recipient": "recipients",
-                "purpose": "purposes", "event": "events", "channel": "channels",
-                "right": "rights"}[dim]
+        attr = "data" if dim == "category" else m.DIMENSION[dim].attr
         for key in getattr(clause, attr, ()) or ():
             mentioned.setdefault(key, None)
     rest = sorted(keys - set(mentioned), key=lambda k: (k.count("."), k))

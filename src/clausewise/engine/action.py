@@ -16,15 +16,16 @@ import json
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError,
+                      create_model)
 
 from .. import model as m
 from ..errors import ActionError, Diagnostic, did_you_mean
 from ..vocabulary import Vocabulary
 
-ActionKind = Literal["collect", "use", "share", "retain", "notify", "exercise"]
+ActionKind = Literal["collect", "use", "share", "sell", "retain", "notify", "exercise"]
 #: kinds whose actions must name data
-DATA_ACTIONS = frozenset({"collect", "use", "share", "retain"})
+DATA_ACTIONS = frozenset({"collect", "use", "share", "sell", "retain"})
 #: the largest whole number an action may hold (what JSON represents exactly)
 MAX_NUMBER = 2**53 - 1
 #: how many data categories one action may name
@@ -37,37 +38,33 @@ MAX_DEPTH = 16
 Number = Annotated[StrictInt, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
 
 
-class Action(BaseModel):
-    """What someone proposes to do with personal data."""
-
+class _ActionBase(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    action: ActionKind = Field(description="collect, use, share, retain, notify or exercise "
-                               "(a person exercising a right)")
+    action: ActionKind = Field(description="collect, use, share, sell, retain, notify or "
+                               "exercise (a person exercising a right)")
     data: tuple[str, ...] = Field(default=(), max_length=MAX_DATA,
                                   description="data category keys, e.g. user.contact.email")
-    subject: str | None = Field(default=None, description="whose data: a data subject key")
-    recipient: str | None = Field(default=None, description="who receives it (share)")
-    purpose: str | None = Field(default=None, description="why: a purpose (data use) key")
-    event: str | None = Field(default=None, description="the event it happens on")
-    method: m.Method | None = Field(default=None, description="how it is collected")
-    channel: str | None = Field(default=None, description="the channel (notify, exercise)")
-    right: str | None = Field(default=None, description="the right exercised (exercise)")
-    days: StrictInt | None = Field(default=None, ge=0, le=MAX_NUMBER,
-                                   description="retain: for this many days (a whole number)")
-    until: str | None = Field(default=None, description="retain: until this event")
-    context: dict[str, StrictBool | Number] = Field(
-        default_factory=dict, description="facts about the situation, e.g. consent")
 
     def __hash__(self) -> int:
         return hash(self.model_dump_json())
 
 
-_TERM_FIELDS: tuple[tuple[str, m.Vocab], ...] = (
-    ("subject", m.Vocab.subject), ("recipient", m.Vocab.recipient),
-    ("purpose", m.Vocab.purpose), ("event", m.Vocab.event), ("channel", m.Vocab.channel),
-    ("right", m.Vocab.right), ("until", m.Vocab.event),
+#: What someone proposes to do with personal data: its kind, its data, one term per
+#: dimension of the model's table (`m.DIMENSIONS`), a retention period and the facts.
+Action = create_model(
+    "Action", __base__=_ActionBase, __module__=__name__,
+    __doc__="What someone proposes to do with personal data.",
+    **{d.name: (str | None, Field(default=None, description=d.help)) for d in m.DIMENSIONS},
+    days=(StrictInt | None, Field(default=None, ge=0, le=MAX_NUMBER,
+                                  description="retain: for this many days (a whole number)")),
+    until=(str | None, Field(default=None, description="retain: until this event")),
+    context=(dict[str, StrictBool | Number], Field(
+        default_factory=dict, description="facts about the situation, e.g. consent")),
 )
+
+_TERM_FIELDS: tuple[tuple[str, m.Vocab], ...] = tuple(
+    (d.name, d.vocab) for d in m.DIMENSIONS) + (("until", m.Vocab.event),)
 
 
 def parse_action(raw: object, vocabulary: Vocabulary, *, source: str = "<action>",

@@ -29,8 +29,7 @@ class CompiledClause:
     clause: m.AnyClause
     order: int
     data: frozenset[str] | None
-    dims: Dims                      # (action field, vocabulary, allowed keys or None)
-    methods: frozenset[m.Method] | None
+    dims: Dims                      # (action field, vocabulary, allowed keys), as stated
     condition_node: m.Condition | None
     condition: Compiled | None
     duties: tuple[Duty, ...] = ()            # a permission's obligations
@@ -41,36 +40,21 @@ class CompiledClause:
     exception: Compiled | None = None
 
 
-_PERMIT_DIMS = {
-    "collection": (("subject", "subjects"), ("purpose", "purposes"), ("event", "events")),
-    "use": (("subject", "subjects"), ("purpose", "purposes"), ("event", "events")),
-    "sharing": (("subject", "subjects"), ("recipient", "recipients"), ("purpose", "purposes"),
-                ("event", "events")),
-    "retention": (("subject", "subjects"), ("purpose", "purposes"), ("event", "events")),
-    "notification": (("subject", "subjects"), ("purpose", "purposes"), ("event", "events"),
-                     ("channel", "channels")),
-    "right": (("subject", "subjects"), ("purpose", "purposes"), ("event", "events"),
-              ("right", "rights"), ("channel", "channels")),
-    "prohibition": (("subject", "subjects"), ("recipient", "recipients"),
-                    ("purpose", "purposes"), ("event", "events")),
-}
-VOCAB_OF_FIELD = {"subject": m.Vocab.subject, "recipient": m.Vocab.recipient,
-                  "purpose": m.Vocab.purpose, "event": m.Vocab.event,
-                  "channel": m.Vocab.channel, "right": m.Vocab.right}
+#: each action field that is a dimension -> its vocabulary, in the table's order
+VOCAB_OF_FIELD = {d.name: d.vocab for d in m.DIMENSIONS}
 #: which security states an action kind is subject to
 STATES_OF_ACTION = {"collect": (m.State.in_transit,), "share": (m.State.in_transit,),
-                    "retain": (m.State.at_rest,)}
+                    "sell": (m.State.in_transit,), "retain": (m.State.at_rest,)}
 
 
 def _compile(clause: m.AnyClause, order: int) -> CompiledClause:
-    dims = tuple(
-        (field, VOCAB_OF_FIELD[field], frozenset(getattr(clause, attr)) or None)
-        for field, attr in _PERMIT_DIMS.get(clause.kind, ()))
+    # only the dimensions the clause states: one it leaves out matches anything
+    dims = tuple((name, m.DIMENSION[name].vocab, frozenset(keys)) for name, keys in clause.terms
+                 if clause.kind in m.DIMENSION[name].kinds)
     node = effective_condition(clause)
-    methods = getattr(clause, "methods", ())
     item = CompiledClause(
         clause=clause, order=order, data=frozenset(getattr(clause, "data", ())) or None,
-        dims=dims, methods=frozenset(methods) or None, condition_node=node,
+        dims=dims, condition_node=node,
         condition=compile_condition(node) if node is not None else None,
         duties=tuple(Duty(clause.id, ob) for ob in getattr(clause, "obligations", ())))
     if isinstance(clause, m.Prohibition) and clause.exception is not None:
@@ -127,7 +111,7 @@ class CompiledPolicy:
             elif isinstance(clause, m.Security):
                 self._file_security(item)
             elif isinstance(clause, m.Permission):
-                action = m.ACTION_OF_KIND[clause.kind]
+                action = m.action_of(clause)
                 self.permits[action].append(item)
                 for key in clause.data or (None,):
                     self.permits_by_data[(action, key)].append(item)
@@ -140,7 +124,8 @@ class CompiledPolicy:
     def _file_prohibition(self, item: CompiledClause) -> None:
         clause = item.clause
         assert isinstance(clause, m.Prohibition)
-        for action in dict.fromkeys(clause.actions):
+        # a prohibition of an action also forbids the actions under it (sharing: selling)
+        for action in dict.fromkeys(a for verb in clause.actions for a in m.actions_under(verb)):
             self.prohibitions[action].append(item)
             for key in clause.data or (None,):
                 self.prohibitions_by_data[(action, key)].append(item)

@@ -154,8 +154,6 @@ def _missed(item: CompiledClause, action: Action | None, terms: Terms, ancestors
             yield field
     if action is None:
         return
-    if item.methods is not None and action.method not in item.methods:
-        yield "method"
     clause = item.clause
     if isinstance(clause, m.Retention) and _period_mismatch(clause.period, action, ancestors):
         yield "period"
@@ -203,10 +201,7 @@ def _needs(item: CompiledClause, action: Action, policy: CompiledPolicy,
     """Every requirement of `item` that `action` does not meet, in words."""
     needs = []
     for field in _missed(item, action, terms, policy.vocabulary.ancestors):
-        if field == "method":
-            assert item.methods is not None
-            needs.append("method " + " or ".join(sorted(m_.value for m_ in item.methods)))
-        elif field == "period":
+        if field == "period":
             period = item.clause.period  # type: ignore[union-attr]
             needs.append(f"kept at most {period.days} days" if period.days is not None
                          else f"kept until {period.until}")

@@ -16,16 +16,10 @@ from lark.tree import Meta
 from .. import model as m
 from ..errors import Diagnostic
 
-# Clause field name (as the transformer names it) -> model attribute.
-_FIELD_ATTR = {
-    "subjects": "subjects", "recipients": "recipients", "purposes": "purposes",
-    "events": "events", "channels": "channels", "rights": "rights", "about": "recipients",
-    "methods": "methods", "choice": "choice", "timing": "timing", "means": "means",
-}
-_VOCAB_OF_ATTR = {
-    "subjects": m.Vocab.subject, "recipients": m.Vocab.recipient, "purposes": m.Vocab.purpose,
-    "events": m.Vocab.event, "channels": m.Vocab.channel, "rights": m.Vocab.right,
-}
+# Clause field name (as the transformer names it) -> model attribute, for the fields
+# that are not dimensions (those come from `m.DIMENSIONS`, named by their attribute).
+_FIELD_ATTR = {"choice": "choice", "timing": "timing", "means": "means"}
+_DIMENSION_OF_ATTR = {d.attr: d for d in m.DIMENSIONS}
 #: how deep a parse tree may nest (a clause and its fields take about 8 levels; the
 #: rest is room for conditions). Deeper input is refused before anything recurses.
 MAX_DEPTH = 64
@@ -37,9 +31,8 @@ _REPEATABLE = {"must", "state"}
 _HEADER_REPEATABLE = ("contacts", "complaints", "certifications", "texts")
 # Which syntax spells each field, for messages.
 _SPELLING = {
-    "data": "the data verb", "never": "never", "subjects": "of/from/notify",
-    "recipients": "with/to", "purposes": "for", "events": "on", "channels": "via",
-    "rights": "grants", "about": "about", "methods": "method", "when": "if",
+    **{d.attr: "/".join(d.keywords) for d in m.DIMENSIONS},
+    "data": "the data verb", "never": "never", "about": "about", "when": "if",
     "unless": "unless", "choice": "consent", "required": "required", "optional": "optional",
     "timing": "before/after/within", "period": "for N days/until/indefinitely",
     "state": "in transit/at rest", "means": "using", "must": "must", "text": "text",
@@ -82,8 +75,22 @@ def unquote(token: Token) -> str:
     return "".join(out)
 
 
+def _dimension_field(dimension: m.Dimension):
+    """The transformer method of one dimension's grammar alternative (`dim_<name>`)."""
+    def method(self: ModelBuilder, meta: Meta, children: list[Any]) -> _Field:
+        return _Field(dimension.attr, children[0], meta, self.path,
+                      "/".join(dimension.keywords))
+    method.__name__ = f"dim_{dimension.name}"
+    return method
+
+
+#: one method per dimension, generated from the table like the grammar's alternatives
+_DimensionFields = type("_DimensionFields", (), {
+    f"dim_{d.name}": v_args(meta=True)(_dimension_field(d)) for d in m.DIMENSIONS})
+
+
 @v_args(meta=True)
-class ModelBuilder(Transformer_NonRecursive):
+class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
     """Builds a `Document`; collects structural findings in `self.diagnostics`.
 
     Lark's non-recursive transformer calls one method per rule, children first, with
@@ -102,7 +109,7 @@ class ModelBuilder(Transformer_NonRecursive):
         self.too_deep = False
         # `v_args` wraps each rule method anew at every look-up (a functools.update_wrapper
         # per node: a fifth of the build time); bind each one once, on the instance
-        for name, attr in vars(ModelBuilder).items():
+        for name, attr in {**vars(_DimensionFields), **vars(ModelBuilder)}.items():
             if hasattr(attr, "visit_wrapper"):
                 setattr(self, name, getattr(self, name))
 
@@ -219,14 +226,7 @@ class ModelBuilder(Transformer_NonRecursive):
             return _Field(name, value, meta, self.path, keyword)
         return method
 
-    subjects = _field("subjects")
-    recipients = _field("recipients")
-    purposes = _field("purposes")
-    events = _field("events")
-    channels = _field("channels")
-    rights = _field("rights")
     about = _field("about")
-    methods = _field("methods", lambda c: tuple(m.Method(str(t)) for t in c))
     when = _field("when")
     unless = _field("unless")
     choice = _field("choice", lambda c: m.Choice(str(c[0])))
@@ -266,13 +266,17 @@ class ModelBuilder(Transformer_NonRecursive):
         for name in ("states", "obligations"):  # gathered in lists: appending is linear
             if name in values:
                 values[name] = tuple(values[name])
+        if "terms" in values:  # in the table's order, so equal clauses compare equal
+            stated = values["terms"]
+            values["terms"] = tuple((d.name, stated[d.name]) for d in m.DIMENSIONS
+                                    if d.name in stated)
         if cls is m.Prohibition and "actions" not in values:
             self.error("missing-field", f"prohibition `{id_token}` says nothing it prohibits",
                        self.span(meta), "add a line such as `never share user.health_and_medical`")
         if cls is m.Security and "states" not in values:
             self.error("missing-field", f"security clause `{id_token}` says neither `in transit`"
                        " nor `at rest`", meta, "add `in transit`, `at rest`, or both")
-        if cls is m.Right and "rights" not in values:
+        if cls is m.Right and "right" not in dict(values.get("terms", ())):
             self.error("missing-field", f"right clause `{id_token}` grants no right", meta,
                        "add a line such as `grants correction`")
         if issubclass(cls, (m.Permission, m.Security)) and cls not in (m.Notification, m.Right) \
@@ -306,6 +310,8 @@ class ModelBuilder(Transformer_NonRecursive):
                 return
             if cls is m.Security:
                 values["measure"] = str(verb)
+            if cls is m.Sharing:
+                values["sells"] = str(verb) == "sell"
             values["data"] = self.refs(m.Vocab.category, terms)
         elif name == "never":
             if cls is not m.Prohibition:
@@ -356,13 +362,20 @@ class ModelBuilder(Transformer_NonRecursive):
             values.setdefault("obligations", []).append(value)
         elif name == "text":
             values["text"] = value
+        elif name in _DIMENSION_OF_ATTR:
+            dimension = _DIMENSION_OF_ATTR[name]
+            if cls.kind not in dimension.kinds:
+                return refuse(f"`{f.keyword}`")
+            values.setdefault("terms", {})[dimension.name] = self.refs(dimension.vocab, value)
+        elif name == "about":
+            if cls is not m.Disclaimer:
+                return refuse("`about`")
+            values["about"] = self.refs(m.Vocab.recipient, value)
         else:
             attr = _FIELD_ATTR[name]
-            if attr not in allowed or (name == "about" and cls is not m.Disclaimer) \
-                    or (name == "recipients" and cls is m.Disclaimer):
+            if attr not in allowed:
                 return refuse(f"`{f.keyword}`")
-            vocab = _VOCAB_OF_ATTR.get(attr)
-            values[attr] = self.refs(vocab, value) if vocab else value
+            values[attr] = value
 
     # ------------------------------------------------------------- vocabulary
     def term_def(self, meta: Meta, children: list[Any]) -> m.TermDef:
@@ -452,14 +465,13 @@ class ModelBuilder(Transformer_NonRecursive):
 def _allowed_help(cls: type[m.Clause]) -> str:
     fields = [name for name in cls.model_fields if name not in ("span", "id")]
     spelled = {
-        "data": " / ".join(cls.data_verbs) or None, "actions": "never", "subjects": "of",
-        "recipients": "about" if cls is m.Disclaimer else "with", "purposes": "for",
-        "events": "on", "channels": "via", "rights": "grants", "methods": "method",
+        "data": " / ".join(cls.data_verbs) or None, "actions": "never", "about": "about",
         "condition": "if / unless", "choice": "consent", "required": "required / optional",
         "timing": "before / after / within", "period": "for N days / until / indefinitely",
         "states": "in transit / at rest", "means": "using", "obligations": "must", "text": "text",
-        "measure": None,
+        "measure": None, "terms": None, "sells": None,
     }
-    words = [spelled[f] for f in fields if spelled.get(f)]
-    return f"a {cls.kind} clause takes: " + ", ".join(words)
-
+    words = [spelled[f] for f in fields if spelled.get(f) and f not in ("data", "text")]
+    dimensions = [" / ".join(d.keywords) for d in m.DIMENSIONS if cls.kind in d.kinds]
+    data = [spelled["data"]] if spelled["data"] and "data" in fields else []
+    return f"a {cls.kind} clause takes: " + ", ".join(data + dimensions + words + ["text"])

@@ -33,10 +33,9 @@ _READABLE = {
     "STRING": "a quoted text", "TERM": "a term such as `user.contact.email`",
     "CLAUSE_ID": "a clause id such as `share-partners`", "INT": "a whole number",
     "DATE": "a date (YYYY-MM-DD)", "KIND": "a clause kind (collection, use, sharing, ...)",
-    "VOCAB": "a vocabulary (category, purpose, subject, recipient, event, channel, right)",
+    "VOCAB": "a vocabulary (" + ", ".join(vocab.value for vocab in m.Vocab) + ")",
     "FACT_TYPE": "`bool` or `int`", "DATA_VERB": "a data line (collect, use, share, keep, ...)",
-    "ACTION_VERB": "an action (collect, use, share, keep, notify)",
-    "METHOD": "a method (provided, automatic, cookies, third_party)",
+    "ACTION_VERB": "an action (collect, use, share, sell, keep, notify)",
     "CHOICE": "`opt-in`, `opt-out` or `none`", "COMPARATOR": "a comparison (<, <=, ==, ...)",
     "COMMA": "`,`", "LPAR": "`(`", "RPAR": "`)`", "$END": "the end of the file",
 }
@@ -53,9 +52,20 @@ def _keep_comment(token: Token) -> Token:
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    grammar = resources.files(__package__).joinpath("policy.lark").read_text(encoding="utf-8")
+    grammar = grammar_text()
     return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
                 lexer_callbacks={"COMMENT": _keep_comment}, cache=_grammar_cache(grammar))
+
+
+def grammar_text() -> str:
+    """`policy.lark` and the `dimension` rule written from the model's table."""
+    grammar = resources.files(__package__).joinpath("policy.lark").read_text(encoding="utf-8")
+    alternatives = [
+        "(" + " | ".join(f'"{keyword}"' for keyword in d.keywords) + f") term_list -> dim_{d.name}"
+        for d in m.DIMENSIONS]
+    vocabularies = " | ".join(f'"{vocab.value}"' for vocab in m.Vocab)
+    return (grammar + "\n?dimension: " + "\n          | ".join(alternatives) + "\n"
+            + f"VOCAB: {vocabularies}\n")
 
 
 def _grammar_cache(grammar: str) -> str | bool:
@@ -218,7 +228,7 @@ def _expected_words(expected: set[str]) -> list[str]:
         pattern = _parser().get_terminal(name).pattern
         if pattern.type == "str":
             words.append(pattern.value)
-        elif name in ("KIND", "DATA_VERB", "VOCAB", "ACTION_VERB", "METHOD", "CHOICE"):
+        elif name in ("KIND", "DATA_VERB", "VOCAB", "ACTION_VERB", "CHOICE"):
             words.extend(_alternatives(pattern.value))
     return sorted(set(words))
 
@@ -234,7 +244,7 @@ def _expected(expected: set[str]) -> str:
     punctuation = [f"`{w}`" for w in words if w not in keywords]  # `)`, `(` or `,`
     others = sorted(_READABLE.get(n, n) for n in expected
                     if n != "$END" and _parser().get_terminal(n).pattern.type != "str"
-                    and n not in ("KIND", "DATA_VERB", "VOCAB", "ACTION_VERB", "METHOD", "CHOICE"))
+                    and n not in ("KIND", "DATA_VERB", "VOCAB", "ACTION_VERB", "CHOICE"))
     if set(_TOP_LEVEL) <= set(keywords):
         keywords = [w for w in keywords if w not in _TOP_LEVEL]
         others.insert(0, "a new item (policy, include, define or a clause)")
