@@ -268,3 +268,48 @@ def test_user_template_that_runs_too_long_is_stopped(tmp_path: Path, monkeypatch
     result = CliRunner().invoke(main, ["render", str(KAREO), "--templates", str(directory)])
     assert result.exit_code == 2
     assert "error[template-timeout]" in result.stderr
+
+
+def test_an_include_of_a_missing_template_is_located_and_lists_the_templates(
+        tmp_path: Path, kareo) -> None:
+    directory = _templates(tmp_path, "policy.html.j2",
+                           "<p>ok</p>\n  {% include 'matrx.html.j2' %}\n")
+    with pytest.raises(TemplateError) as caught:
+        render(kareo, "html", templates=directory)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "template-not-found"
+    assert diagnostic.message == "template `matrx.html.j2` not found"
+    span = diagnostic.span
+    assert (span.file, span.line, span.column) == (str(directory / "policy.html.j2"), 2, 14)
+    assert diagnostic.help.startswith("did you mean `matrix.html.j2`? the templates are ")
+    assert "`policy.md.j2`" in diagnostic.help
+
+
+def test_a_missing_template_in_a_macro_is_located_in_the_macro(tmp_path: Path, kareo) -> None:
+    directory = _templates(tmp_path, "policy.md.j2", "{% macro m(a) %}\n"
+                           "{% include 'atrix.html.j2' %}{% endmacro %}{{ m(1) }}")
+    with pytest.raises(TemplateError) as caught:
+        render(kareo, "markdown", templates=directory)
+    span = caught.value.diagnostics[0].span
+    assert (span.file, span.line) == (str(directory / "policy.md.j2"), 2)
+
+
+def test_a_template_that_is_not_utf8_is_located_at_the_bad_byte(tmp_path: Path) -> None:
+    directory = _templates(tmp_path, "policy.md.j2", "")
+    (directory / "policy.md.j2").write_bytes(b"# title\n\xc3\xa9t\xff\xfe {{ doc.title }}\n")
+    result = CliRunner().invoke(main, ["render", str(KAREO), "--templates", str(directory)])
+    assert result.exit_code == 2
+    assert f"{directory / 'policy.md.j2'}:2:3: error[template-encoding]: template " \
+           "`policy.md.j2` is not UTF-8 text: byte `\\xff`" in result.stderr
+    assert "save the file as UTF-8" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_included_user_file_that_is_not_utf8_is_named(tmp_path: Path, kareo) -> None:
+    directory = _templates(tmp_path, "policy.md.j2", "{% include 'part.j2' %}\n")
+    (directory / "part.j2").write_bytes(b"ok\n\x80\n")
+    with pytest.raises(TemplateError) as caught:
+        render(kareo, "markdown", templates=directory)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "template-encoding"
+    assert (diagnostic.span.file, diagnostic.span.line, diagnostic.span.column) == \
+        (str(directory / "part.j2"), 2, 1)

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from clausewise.cli import main
 from clausewise.errors import TemplateError
 from clausewise.renderers import render
-from clausewise.renderers.bounds import MAX_SIZE
+from clausewise.renderers.bounds import MAX_NESTING, MAX_SIZE
 from conftest import KAREO
 
 #: what a refused render may have allocated at its peak
@@ -156,3 +156,109 @@ def test_our_templates_render_the_same_inside_the_bounded_sandbox(tmp_path: Path
     directory = _templates(tmp_path, "unused\n", name="unused.j2")
     assert render(kareo, format, templates=directory, trace=True) == \
         render(kareo, format, trace=True)
+
+
+# ------------------------------------------------ include, extends, import
+
+
+def _refused_at(kareo, directory: Path, format: str = "markdown") -> TemplateError:
+    with pytest.raises(TemplateError) as caught:
+        render(kareo, format, templates=directory)
+    return caught.value
+
+
+def test_a_template_that_includes_itself_through_others_is_refused_where_it_closes(
+        tmp_path: Path, kareo) -> None:
+    directory = _templates(tmp_path, "top\n{% include 'a.j2' %}\n")
+    (directory / "a.j2").write_text("a\n{% import 'b.j2' as b %}\n", encoding="utf-8")
+    (directory / "b.j2").write_text("\n\n{% include 'policy.md.j2' %}\n", encoding="utf-8")
+    error = _refused_at(kareo, directory)
+    (diagnostic,) = error.diagnostics
+    assert diagnostic.code == "template-cycle"
+    assert diagnostic.message == "`b.j2` includes itself through `policy.md.j2` and `a.j2`"
+    span = diagnostic.span
+    assert (span.file, span.line, span.column) == (str(directory / "b.j2"), 3, 12)
+    assert "RecursionError" not in error.format()
+
+
+def test_a_template_that_imports_itself_is_refused(tmp_path: Path, kareo) -> None:
+    directory = _templates(tmp_path, "{% import 'policy.md.j2' as me %}\n{{ me }}\n")
+    (diagnostic,) = _refused_at(kareo, directory).diagnostics
+    assert (diagnostic.code, diagnostic.message) == ("template-cycle",
+                                                     "`policy.md.j2` imports itself")
+    assert (diagnostic.span.file, diagnostic.span.line) == (str(directory / "policy.md.j2"), 1)
+
+
+def test_a_user_template_extending_ours_of_its_own_name_is_told_why(tmp_path: Path,
+                                                                    kareo) -> None:
+    directory = _templates(tmp_path, "{% extends 'policy.txt.j2' %}\n", name="policy.txt.j2")
+    (diagnostic,) = _refused_at(kareo, directory, "text").diagnostics
+    assert (diagnostic.code, diagnostic.message) == ("template-cycle",
+                                                     "`policy.txt.j2` extends itself")
+    assert (diagnostic.span.file, diagnostic.span.line) == (str(directory / "policy.txt.j2"), 1)
+    assert "replaces ours" in diagnostic.help
+
+
+def test_a_user_template_our_template_includes_is_refused_in_the_users_file(
+        tmp_path: Path, kareo) -> None:
+    # ours (policy.html.j2) includes matrix.html.j2, which the user's file replaces
+    directory = _templates(tmp_path, "<p>\n{% include 'policy.html.j2' %}\n",
+                           name="matrix.html.j2")
+    (diagnostic,) = _refused_at(kareo, directory, "html").diagnostics
+    assert diagnostic.code == "template-cycle"
+    assert diagnostic.message == "`matrix.html.j2` includes itself through `policy.html.j2`"
+    assert (diagnostic.span.file, diagnostic.span.line) == \
+        (str(directory / "matrix.html.j2"), 2)
+
+
+def _chain(tmp_path: Path, levels: int) -> Path:
+    """policy.md.j2 includes p1.j2, which includes p2.j2, ...: `levels` templates in all."""
+    directory = _templates(tmp_path, "{% include 'p1.j2' %}\n" if levels > 1 else "end\n")
+    for level in range(1, levels - 1):
+        (directory / f"p{level}.j2").write_text(f"{level}\n{{% include 'p{level + 1}.j2' %}}",
+                                                encoding="utf-8")
+    (directory / f"p{levels - 1}.j2").write_text("end\n", encoding="utf-8")
+    return directory
+
+
+def test_templates_nested_as_deep_as_allowed_render(tmp_path: Path, kareo) -> None:
+    output = render(kareo, "markdown", templates=_chain(tmp_path, MAX_NESTING))
+    assert output.splitlines() == [str(n) for n in range(1, MAX_NESTING - 1)] + ["end"]
+
+
+def test_templates_nested_deeper_than_allowed_are_refused_at_the_include(tmp_path: Path,
+                                                                         kareo) -> None:
+    directory = _chain(tmp_path, MAX_NESTING + 1)
+    (diagnostic,) = _refused_at(kareo, directory).diagnostics
+    assert diagnostic.code == "template-limit"
+    assert f"more than {MAX_NESTING} levels deep" in diagnostic.message
+    last = MAX_NESTING - 1  # the 20th template asks for the 21st
+    assert (diagnostic.span.file, diagnostic.span.line, diagnostic.span.column) == \
+        (str(directory / f"p{last}.j2"), 2, 12)
+
+
+def test_a_template_included_many_times_side_by_side_is_no_cycle(tmp_path: Path,
+                                                                 kareo) -> None:
+    directory = _templates(tmp_path, "{% for i in range(3) %}{% include 'row.j2' %}{% endfor %}"
+                                     "{% import 'row.j2' as a %}{% import 'row.j2' as b %}")
+    (directory / "row.j2").write_text("row\n", encoding="utf-8")
+    assert render(kareo, "markdown", templates=directory) == "row\nrow\nrow\n"
+
+
+def test_a_macro_that_calls_itself_forever_is_a_located_limit(tmp_path: Path, kareo) -> None:
+    directory = _templates(tmp_path, "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}\n{{ f(1) }}\n")
+    error = _refused_at(kareo, directory)
+    assert error.codes == ("template-limit",)
+    assert error.diagnostics[0].span.file == str(directory / "policy.md.j2")
+    assert "RecursionError" not in error.format()
+
+
+def test_the_cli_reports_a_cycle_as_template_line_col_with_exit_2(tmp_path: Path) -> None:
+    directory = _templates(tmp_path, "{% extends 'policy.txt.j2' %}\n"
+                                     "{% include 'policy.md.j2' %}\n", name="policy.txt.j2")
+    result = CliRunner().invoke(main, ["render", str(KAREO), "-f", "text",
+                                       "--templates", str(directory)])
+    assert result.exit_code == 2
+    assert f"{directory / 'policy.txt.j2'}:1:12: error[template-cycle]: " \
+           "`policy.txt.j2` extends itself" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -9,6 +9,13 @@ checks what it returns, and counts the bytes of all that a render makes and
 writes against one budget. A violation is a `TemplateLimit` raised in the
 template's own frame, which `environment.render_template` reports as
 `template:line`.
+
+Jinja has no bound of its own on `{% include %}`, `{% extends %}` and
+`{% import %}`: a template that names itself nests until Python's recursion
+limit. `BoundedSandbox` looks at the templates rendering on the stack each time
+one asks for another, refuses one that is already among them (a
+`TemplateCycle`, located in the user's file that closes the cycle) and any
+nesting deeper than `MAX_NESTING`.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from string import Formatter
 from typing import Any
 
-from jinja2 import Template
+from jinja2 import Template, nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.environment import TemplateModule
 from jinja2.filters import make_attrgetter
@@ -34,10 +41,15 @@ from .sizes import (CONTAINERS, FILTER_SIZES, MAX_INT_BITS, MAX_SIZE, STRUCTURAL
                     as_int, as_text, check, check_value, measure, percent_size,
                     text_method_size)
 
-__all__ = ["MAX_MADE", "MAX_SIZE", "BoundedSandbox", "TemplateLimit", "check_value"]
+__all__ = ["MAX_MADE", "MAX_NESTING", "MAX_SIZE", "BoundedSandbox", "Refused", "TemplateCycle",
+           "TemplateLimit", "TemplateNesting", "check_value"]
 
 #: bytes of all the strings and lists one render makes, and of what it writes
 MAX_MADE = 100_000_000
+#: templates that may be rendering inside one another (include, extends, import)
+MAX_NESTING = 20
+_VERBS: dict[type[nodes.Node], str] = {nodes.Extends: "extends", nodes.Include: "includes",
+                                       nodes.Import: "imports", nodes.FromImport: "imports"}
 _ITEM_BYTES = 40  # what one more item of a list costs: its slot and a small object
 _DIGITS = re.compile(r"\d+")
 _PASSED = frozenset({"context", "eval_ctx", "environment", "env"})
@@ -109,6 +121,41 @@ class _Buffer(list[str]):
         super().extend(texts)
 
 
+class Refused(Exception):
+    """A template refused where it names another: `where` is that file and line."""
+
+    def __init__(self, message: str, where: tuple[str, int], name: str) -> None:
+        super().__init__(message)
+        self.where = where
+        self.name = name  # the template that line names
+
+
+class TemplateCycle(Refused):
+    """A template that includes, extends or imports itself, directly or through others."""
+
+
+class TemplateNesting(Refused, TemplateLimit):
+    """Templates rendering inside one another more than `MAX_NESTING` deep."""
+
+
+#: a template rendering on the stack: the template, the line it is at, whether it is its
+#: top level (a `root` function) rather than one of its blocks or macros
+_Rendering = tuple[Template, int, bool]
+
+
+def _rendering() -> list[_Rendering]:
+    """The template functions on the Python stack, outermost first."""
+    found: list[_Rendering] = []
+    frame = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if isinstance(template, Template):
+            found.append((template, template.get_corresponding_lineno(frame.f_lineno),
+                          frame.f_code.co_name == "root"))
+        frame = frame.f_back
+    return found[::-1]
+
+
 class _Template(Template):
     """A template whose `{% import %}` counts what the imported template writes."""
 
@@ -126,6 +173,9 @@ class BoundedSandbox(SandboxedEnvironment):
     code_generator_class = _CodeGenerator
     template_class = _Template
     intercepted_binops = frozenset(["+", "*", "**", "%"])
+
+    #: the directory of our own templates (a cycle is located in the user's file)
+    builtin_dir: str | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,6 +217,61 @@ class BoundedSandbox(SandboxedEnvironment):
         """Wrap every filter so that it is checked before and after it runs."""
         self.filters = {name: _bounded_filter(self, name, func)
                         for name, func in self.filters.items()}
+
+    # ----------------------------------------------------------- nesting
+    def _load_template(self, name: str, globals: Any) -> Template:
+        """Every template an include, extends or import asks for (and the first) comes
+        here: refuse one already rendering on the stack, or one nesting too deep."""
+        template = super()._load_template(name, globals)
+        stack = _rendering()
+        for index, (outer, _, root) in enumerate(stack):
+            if root and outer.name == template.name:
+                raise self._cycle(stack[index:])
+        if sum(root for _, _, root in stack) >= MAX_NESTING:
+            raise TemplateNesting(
+                f"templates nest more than {MAX_NESTING} levels deep (`include`, `extends` "
+                "and `import` inside one another)", self._in_users_file(stack)[:2],
+                str(template.name))
+        return template
+
+    def _in_users_file(self, stack: list[_Rendering]) -> tuple[str, int, str]:
+        """The file, line and template name of the innermost of `stack` in a user's file
+        (in ours, if none is)."""
+        ours = self.builtin_dir
+        places = [(template.filename or str(template.name), line, str(template.name))
+                  for template, line, _ in stack]
+        return next((place for place in reversed(places)
+                     if ours is None or not place[0].startswith(ours)), places[-1])
+
+    def _cycle(self, stack: list[_Rendering]) -> TemplateCycle:
+        """`stack` starts and (with the template asked for) ends at the same template."""
+        names: list[str] = []
+        for template, _, _ in stack:
+            if not names or names[-1] != template.name:
+                names.append(str(template.name))
+        if len(names) > 1 and names[-1] == names[0]:
+            names.pop()
+        file, line, here = self._in_users_file(stack)
+        start = len(names) - 1 - names[::-1].index(here)
+        cycle = names[start:] + names[:start]
+        through = cycle[1:]
+        message = f"`{here}` {self._verb(here, line)} itself"
+        if through:
+            message += " through " + ", ".join(f"`{n}`" for n in through[:-1]) + \
+                (" and " if len(through) > 1 else "") + f"`{through[-1]}`"
+        return TemplateCycle(message, (file, line), through[0] if through else here)
+
+    def _verb(self, name: str, line: int) -> str:
+        """How `name` names another template at `line`: extends, includes or imports."""
+        try:
+            source = self.loader.get_source(self, name)[0] if self.loader else ""
+            tree = self.parse(source, name)
+        except Exception:  # only for the message: the template did compile before
+            return "includes"
+        for node in tree.find_all(tuple(_VERBS)):
+            if node.lineno == line:
+                return _VERBS[type(node)]
+        return "includes"
 
     # ------------------------------------------------------------ operations
     def bounded_concat(self, join: Callable[[Any], str], parts: tuple[Any, ...]) -> str:

@@ -8,12 +8,15 @@ bounds the size of all it makes (bounds.py) and the time it takes. Every value
 a template writes goes through `finalize`, which shows control and bidi
 characters as escapes (safe_text.py) in every format. Any failure to compile
 or render a template becomes a `TemplateError` located at the template's file
-and line.
+and line: an include of a missing template at the include (with the templates
+there are), a user's file that is not UTF-8 at its first bad byte, and a
+template that names itself at the line that closes the cycle (bounds.py).
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 import signal
 import textwrap
 import threading
@@ -25,13 +28,16 @@ from typing import Any
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
                     TemplateNotFound, TemplateSyntaxError, UndefinedError)
+from jinja2.exceptions import TemplatesNotFound
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
 from .. import model as m
-from ..errors import Diagnostic, TemplateError
+from ..errors import Diagnostic, TemplateError, did_you_mean
 from ..safe_text import visible, visible_line
-from .bounds import BoundedSandbox, TemplateLimit, check_value
+from .bounds import (BoundedSandbox, Refused, TemplateCycle, TemplateLimit, TemplateNesting,
+                     check_value)
 from .markdown import URL, code_span, md
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -95,10 +101,51 @@ ENV: Environment = _configure(Environment(loader=_BUILTIN, **_OPTIONS))
 USER_TEMPLATE_SECONDS = 10
 
 
+#: templates a `template-not-found` help line lists at most
+_LISTED = 12
+
+
+class _UserLoader(FileSystemLoader):
+    """A user's directory of templates, where a file that is not UTF-8 is a located error."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError:
+            raise self._not_utf8(template) from None
+
+    def _not_utf8(self, template: str) -> TemplateError:
+        """The error at the first byte of `template` that is not UTF-8 (found as Jinja does)."""
+        pieces = split_template_path(template)
+        file = next((f for f in (posixpath.join(p, *pieces) for p in self.searchpath)
+                     if os.path.isfile(f)), template)
+        try:
+            data = Path(file).read_bytes()
+        except OSError:
+            data = b"\xff"  # gone since Jinja read it: its start is the place
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            start, end, reason = exc.start, exc.end, exc.reason
+        else:  # changed since Jinja read it: the whole file is the place
+            start, end, reason = 0, 1, "it changed while being read"
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line = data.count(b"\n", 0, start) + 1
+        column = len(data[line_start:start].decode("utf-8")) + 1
+        shown = "".join(f"\\x{byte:02x}" for byte in data[start:end])
+        span = m.Span(file=file, line=line, column=column, end_line=line,
+                      end_column=column + 4 * (end - start))
+        return TemplateError((Diagnostic(
+            "template-encoding", f"template `{template}` is not UTF-8 text: byte `{shown}` "
+            f"at line {line}, column {column} ({reason})", span,
+            "save the file as UTF-8"),), {file: data.decode("utf-8", "backslashreplace")})
+
+
 def sandboxed(directory: str | os.PathLike[str]) -> SandboxedEnvironment:
     """An environment for a user's templates: theirs first, ours as fallback, sandboxed."""
-    loader = ChoiceLoader([FileSystemLoader(os.fspath(directory)), _BUILTIN])
+    loader = ChoiceLoader([_UserLoader(os.fspath(directory)), _BUILTIN])
     env = BoundedSandbox(loader=loader, **_OPTIONS)
+    env.builtin_dir = os.path.join(str(TEMPLATES), "")
     _configure(env)
     env.bound_filters()
     return env
@@ -117,17 +164,21 @@ def render_template(name: str, context: dict[str, Any], env: Environment | None 
         raise TemplateError((Diagnostic(
             "template-timeout", f"rendering `{name}` took longer than {USER_TEMPLATE_SECONDS} "
             "seconds; a loop in a user template may not end", None),)) from None
+    except TemplateError:
+        raise  # located already (a user's file that is not UTF-8)
     except TemplateNotFound as exc:
-        raise TemplateError((Diagnostic("template-not-found",
-                                        f"template `{exc.name}` not found"),)) from None
+        located = _locate(exc)
+        if located is None:
+            raise TemplateError((_not_found(exc, env, None),)) from None
+        raise _template_error(exc, *located, env=env) from None
     except UnicodeDecodeError as exc:
         raise TemplateError((Diagnostic("template-encoding", f"a template is not UTF-8 text: "
                                         f"{exc.reason}", None, "save it as UTF-8"),)) from None
     except Exception as exc:  # a template may raise anything; only located ones are ours
-        located = _locate(exc)
+        located = exc.where if isinstance(exc, Refused) else _locate(exc)
         if located is None:
             raise
-        raise _template_error(exc, *located) from None
+        raise _template_error(exc, *located, env=env) from None
 
 
 class _TimeUp(BaseException):
@@ -168,9 +219,24 @@ def _locate(exc: BaseException) -> tuple[str, int] | None:
     return found
 
 
-def _template_error(exc: BaseException, file: str, line: int) -> TemplateError:
+def _template_error(exc: BaseException, file: str, line: int,
+                    env: Environment | None = None) -> TemplateError:
+    sources = _source(exc, file)
+    span = m.Span(file=file, line=line, column=1, end_line=line, end_column=1)
+    if isinstance(exc, (TemplateNotFound, Refused)):
+        span = _at_name(span, sources.get(file), str(exc.name))
+    help = None
+    if isinstance(exc, TemplateNotFound):
+        return TemplateError((_not_found(exc, env, span),), sources)
     if isinstance(exc, TemplateSyntaxError):
         code, message = "template-syntax", f"template syntax error: {exc.message}"
+    elif isinstance(exc, TemplateCycle):
+        code, message, help = "template-cycle", str(exc), _cycle_help(exc.name, file)
+    elif isinstance(exc, TemplateNesting):
+        code, message = "template-limit", str(exc)
+        help = "a structure of unknown depth is better drawn by a recursive macro or loop"
+    elif isinstance(exc, RecursionError):
+        code, message = "template-limit", "macros call themselves or one another too deeply"
     elif isinstance(exc, TemplateLimit):
         code, message = "template-limit", f"template too big: {exc}"
     elif isinstance(exc, SecurityError):
@@ -179,13 +245,56 @@ def _template_error(exc: BaseException, file: str, line: int) -> TemplateError:
         code, message = "template-undefined", f"undefined in template: {exc.message}"
     else:
         code, message = "template-error", f"template failed: {type(exc).__name__}: {exc}"
-    span = m.Span(file=file, line=line, column=1, end_line=line, end_column=1)
-    sources: dict[str, str] = {}
+    return TemplateError((Diagnostic(code, message, span, help),), sources)
+
+
+def _cycle_help(name: str, file: str) -> str:
+    if Path(file).name == name and (TEMPLATES / name).is_file():
+        return f"a user's `{name}` replaces ours, so it cannot extend or include ours; " \
+               "copy ours into it instead"
+    return "a template cannot render inside itself; move the part they share into a " \
+           "template of its own and include that"
+
+
+def _source(exc: BaseException, file: str) -> dict[str, str]:
+    """The text of `file`, to print the failing line from."""
     if isinstance(exc, TemplateSyntaxError) and exc.source is not None:
-        sources[file] = exc.source
+        return {file: exc.source}
+    try:
+        return {file: Path(file).read_text(encoding="utf-8")}
+    except (OSError, ValueError):
+        return {}
+
+
+def _at_name(span: m.Span, source: str | None, name: str) -> m.Span:
+    """`span` narrowed to where its line names template `name` (`'name'` or `"name"`)."""
+    lines = source.split("\n") if source is not None else []
+    text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+    for quoted in (f"'{name}'", f'"{name}"'):
+        found = text.find(quoted)
+        if found >= 0:
+            return m.Span(file=span.file, line=span.line, column=found + 1,
+                          end_line=span.line, end_column=found + 1 + len(quoted))
+    return span
+
+
+def _not_found(exc: TemplateNotFound, env: Environment | None,
+               span: m.Span | None) -> Diagnostic:
+    """`template-not-found`, with the closest template there is and the ones there are."""
+    names = [str(n) for n in exc.templates] if isinstance(exc, TemplatesNotFound) \
+        else [str(exc.name)]
+    try:
+        known = sorted(set(env.list_templates())) if env is not None else []
+    except (OSError, TypeError):
+        known = []
+    if len(names) == 1:
+        message = f"template `{names[0]}` not found"
     else:
-        try:
-            sources[file] = Path(file).read_text(encoding="utf-8")
-        except (OSError, ValueError):
-            pass
-    return TemplateError((Diagnostic(code, message, span),), sources)
+        message = "none of the templates " + ", ".join(f"`{n}`" for n in names) + " was found"
+    hints = [did_you_mean(names[-1], known)]
+    if known:
+        listed = ", ".join(f"`{n}`" for n in known[:_LISTED])
+        more = len(known) - _LISTED
+        hints.append(f"the templates are {listed}" + (f" and {more:,} more" if more > 0 else ""))
+    return Diagnostic("template-not-found", message, span,
+                      " ".join(h for h in hints if h) or None)
