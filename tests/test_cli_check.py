@@ -329,7 +329,7 @@ BAD_ACTIONS = [
      "unknown-fact", '"consnt"', "did you mean `consent`?"),
     ("wrong-fact-type",
      '{"action": "use",\n "data": ["user.contact.email"],\n "context": {"consent": "yes"}}\n',
-     "bad-action", '"consent"', None),
+     "fact-type", '"consent"', None),
     ("wrong-fact-type-number-for-bool",
      '{"action": "use",\n "data": ["user.contact.email"],\n "context": {"consent": 1}}\n',
      "fact-type", '"consent"', None),
@@ -362,7 +362,15 @@ def test_wrong_fact_type_names_the_fact(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "context.consent" in result.stderr
     assert result.stderr.count("error[") == 1  # one message per fact, not one per type tried
-    assert "facts are true, false or whole numbers" in result.stderr
+    assert 'context.consent: `consent` is true or false, not "yes"' in result.stderr
+
+
+def test_a_fact_value_of_no_kind_says_what_facts_are(tmp_path: Path) -> None:
+    text = '{"action": "use", "data": ["user.contact.email"], "context": {"consent": [1]}}'
+    result = run(POLICY, str(write(tmp_path, text)))
+    assert result.exit_code == 2 and result.stderr.count("error[") == 1
+    assert "facts are true, false, whole numbers up to 9,007,199,254,740,991 or names" \
+        in result.stderr
 
 
 def test_bad_action_error_shows_the_line_and_a_caret(tmp_path: Path) -> None:

@@ -47,7 +47,21 @@ EVENTS = ("merger", "sign_up")
 CHANNELS = ("email", "web_notice")
 BOOL_FACTS = ("consent", "opted_out", "aggregated")
 METHODS = ("provided", "automatic", "cookies", "third_party")
-PROHIBITED_VERBS = ("collect", "use", "share", "keep", "notify")
+PROHIBITED_VERBS = ("collect", "use", "share", "sell", "keep", "notify")
+#: the dimensions of language v2, by keyword: terms clauses name, and more for actions
+V2 = {"by": ("actor", ("staff", "support", "automated"), ("other_users",)),
+      "in": ("place", ("eea", "united_states"), ("eu", "worldwide", "canada")),
+      "basis": ("basis", ("consent", "contract"), ("legitimate_interests",)),
+      "through": ("source", ("web_site", "mobile_app"), ("other_sites",)),
+      "under": ("mechanism", ("standard_contractual_clauses", "certification"),
+                ("data_privacy_framework", "explicit_consent"))}
+#: which clause kinds take each v2 keyword (as the model's table says)
+V2_KINDS = {"by": ("sharing", "use", "collection", "retention", "prohibition", "notification"),
+            "in": ("sharing", "use", "collection", "retention", "prohibition"),
+            "basis": ("sharing", "use", "collection", "retention", "prohibition",
+                      "notification"),
+            "through": ("sharing", "use", "collection", "retention", "prohibition"),
+            "under": ("sharing", "retention", "prohibition")}
 
 #: random actions also use terms no clause names: children, parents and strangers
 ACTION_CATEGORIES = CATEGORIES + ("user.contact.phone_number", "user.financial",
@@ -57,7 +71,7 @@ ACTION_PURPOSES = PURPOSES + ("marketing.communications.email",
 ACTION_RECIPIENTS = RECIPIENTS + ("acquirer", "public")
 ACTION_EVENTS = EVENTS + ("site_visit",)
 ACTION_CHANNELS = CHANNELS + ("phone",)
-ACTION_KINDS = ("collect", "use", "share", "retain", "notify", "exercise")
+ACTION_KINDS = ("collect", "use", "share", "sell", "retain", "notify", "exercise")
 CONTEXT_BOOLS = BOOL_FACTS + ("notice_given", "encrypted", "linked")
 
 SETTINGS = settings(max_examples=60, deadline=None)
@@ -82,6 +96,8 @@ class Spec:
     subjects: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     methods: tuple[str, ...] = ()
+    v2: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (keyword, terms) of V2 dimensions
+    sells: bool = False                    # a sharing clause written `sell`
     when: Cond | None = None               # `if`
     unless: Cond | None = None             # `unless`
     consent: str | None = None             # opt-in, opt-out, none
@@ -106,8 +122,8 @@ def render_condition(cond: Cond) -> str:
 
 
 def render_clause(spec: Spec) -> str:
-    verb = {"sharing": "share", "use": "use", "collection": "collect", "retention": "keep",
-            "security": spec.measure}.get(spec.kind)
+    verb = {"sharing": "sell" if spec.sells else "share", "use": "use",
+            "collection": "collect", "retention": "keep", "security": spec.measure}.get(spec.kind)
     lines = [f"{spec.kind} {spec.id}"]
     if spec.kind == "prohibition":
         lines.append(f"  never {', '.join(spec.actions)} {', '.join(spec.data)}")
@@ -120,6 +136,7 @@ def render_clause(spec: Spec) -> str:
             lines.append(f"  {keyword} {', '.join(values)}")
     if spec.methods:
         lines.append(f"  method {', '.join(spec.methods)}")
+    lines += [f"  {keyword} {', '.join(values)}" for keyword, values in spec.v2 if values]
     if spec.period:
         lines.append(f"  {spec.period}")
     if spec.timing:
@@ -175,12 +192,23 @@ texts = st.one_of(st.none(), st.sampled_from(("We may do this.", "As the law all
 
 
 @st.composite
+def v2_terms(draw, kind: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Now and then one or two of the v2 dimensions, with terms their clause kind takes."""
+    keywords = [k for k in V2 if kind in V2_KINDS[k]]
+    chosen = draw(st.lists(st.sampled_from(keywords), max_size=2, unique=True)) \
+        if keywords and draw(st.integers(0, 2)) == 0 else []
+    return tuple((k, tuple(draw(subset(V2[k][1], 1)))) for k in sorted(chosen))
+
+
+@st.composite
 def clauses(draw, clause_id: str, kind: str | None = None) -> Spec:
     if kind is None:
         kind = draw(st.sampled_from(("sharing", "sharing", "use", "collection", "retention",
                                      "prohibition", "prohibition", "notification", "security")))
     common = dict(kind=kind, id=clause_id, text=draw(texts),
                   purposes=draw(subset(PURPOSES)), events=draw(subset(EVENTS, max_size=1)))
+    if kind != "security":
+        common["v2"] = draw(v2_terms(kind))
     if kind == "security":
         return Spec(kind=kind, id=clause_id, data=draw(subset(CATEGORIES, 1)),
                     measure=draw(st.sampled_from(("encrypt", "protect"))),
@@ -197,7 +225,8 @@ def clauses(draw, clause_id: str, kind: str | None = None) -> Spec:
                     channels=draw(subset(CHANNELS, 1)), timing=draw(timings))
     data = draw(subset(CATEGORIES, 1))
     if kind == "sharing":
-        return Spec(**permission, data=data, recipients=draw(subset(RECIPIENTS)))
+        return Spec(**permission, data=data, recipients=draw(subset(RECIPIENTS)),
+                    sells=draw(st.integers(0, 4)) == 0)
     if kind == "collection":
         return Spec(**permission, data=data, methods=draw(subset(METHODS)))
     if kind == "retention":
@@ -444,7 +473,7 @@ def obligation_set(decision: Decision) -> frozenset:
 def random_action(rng: random.Random) -> Action:
     kind = rng.choice(ACTION_KINDS)
     fields: dict[str, object] = {"action": kind}
-    if kind in ("collect", "use", "share", "retain") or rng.random() < 0.3:
+    if kind in ("collect", "use", "share", "sell", "retain") or rng.random() < 0.3:
         fields["data"] = tuple(rng.sample(ACTION_CATEGORIES, rng.choice((1, 1, 1, 2, 3))))
 
     def maybe(name: str, values: tuple[str, ...], p: float = 0.6) -> None:
@@ -454,8 +483,11 @@ def random_action(rng: random.Random) -> Action:
     maybe("purpose", ACTION_PURPOSES)
     maybe("event", ACTION_EVENTS, 0.5)
     maybe("subject", ("customer", "employee"), 0.2)
-    if kind == "share":
+    if kind in ("share", "sell"):
         maybe("recipient", ACTION_RECIPIENTS, 0.8)
+    for keyword, (name, named, others) in V2.items():
+        if kind in ("collect", "use", "share", "sell", "retain") or name in ("actor", "basis"):
+            maybe(name, named + others, 0.3)
     if kind == "collect":
         maybe("method", METHODS)
     if kind in ("notify", "exercise"):

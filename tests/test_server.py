@@ -275,6 +275,8 @@ def test_bad_json_gets_400_with_the_cli_s_located_error(client: httpx.Client) ->
     ('{"action": "share", "data": ["user.contact.email"], "recipent": "partner"}',
      "bad-action"),
     ('{"action": "use", "data": ["user.contact.email"], "context": {"consent": "yes"}}',
+     "fact-type"),
+    ('{"action": "use", "data": ["user.contact.email"], "context": {"consent": [1]}}',
      "bad-action"),
     ('["use"]', "bad-action"),
     ('{"action": "use", "data": []}', "missing-field"),

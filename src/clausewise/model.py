@@ -77,6 +77,7 @@ class Vocab(str, Enum):
 class FactType(str, Enum):
     bool = "bool"
     int = "int"
+    enum = "enum"  # one of a declared list of names: `define fact plan enum free, pro`
 
 
 class TermDef(Node):
@@ -94,6 +95,7 @@ class FactDef(Node):
     name: str
     type: FactType
     label: str
+    values: tuple[str, ...] = ()  # an enum fact's names, in declared order
 
 
 # ------------------------------------------------------------------ conditions
@@ -106,7 +108,7 @@ class FactIsTrue(Node):
 class Comparison(Node):
     fact: str
     op: Literal["<", "<=", ">", ">=", "==", "!="]
-    value: int | bool
+    value: bool | int | str  # str: one of an enum fact's names
 
 
 class Not(Node):
@@ -489,6 +491,8 @@ class Header(Node):
     updated: date | None = None
     effective: date | None = None
     scope: str | None = None
+    #: the sources the policy covers (`covers web_site, mobile_app`); none: all
+    covers: tuple[str, ...] = ()
     contacts: tuple[Contact, ...] = ()
     complaints: tuple[Complaints, ...] = ()
     certifications: tuple[str, ...] = ()

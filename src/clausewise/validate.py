@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 
 from . import model as m
-from .errors import Diagnostic
+from .errors import Diagnostic, did_you_mean
 from .suggest import Suggestion, suggest, suggesting
 from .vocabulary import Term, Vocabulary, base_vocabulary
 
@@ -224,9 +224,31 @@ def _check_condition(node: m.Condition, vocabulary: Vocabulary) -> Iterator[Diag
                          Suggestion(node.fact, "fact", f"declare it with `define fact "
                                     f"{node.fact} bool \"what it means\"`"))
         return
-    if isinstance(node, m.FactIsTrue) and fact.type is not m.FactType.bool:
+    if isinstance(node, m.FactIsTrue) and fact.type is m.FactType.enum:
+        yield Diagnostic("fact-type", f"fact `{node.fact}` is one of {_names(fact)}, not "
+                         "true or false", node.span,
+                         f"compare it, e.g. `{node.fact} == {fact.values[0]}`")
+    elif isinstance(node, m.FactIsTrue) and fact.type is not m.FactType.bool:
         yield Diagnostic("fact-type", f"fact `{node.fact}` is a number, not true or false",
                          node.span, f"compare it, e.g. `{node.fact} < 13`")
+    elif isinstance(node, m.Comparison) and fact.type is m.FactType.enum:
+        if not isinstance(node.value, str):
+            yield Diagnostic("fact-type", f"fact `{node.fact}` is one of {_names(fact)} and "
+                             f"cannot be compared with `{str(node.value).lower()}`", node.span)
+        elif node.op not in ("==", "!="):
+            yield Diagnostic("fact-type", f"fact `{node.fact}` is one of {_names(fact)}; "
+                             f"`{node.op}` compares numbers", node.span,
+                             f"write `{node.fact} == {node.value}` or `!=`")
+        elif node.value not in fact.values:
+            yield Diagnostic("unknown-value", f"`{node.value}` is not one of the values of "
+                             f"fact `{node.fact}` ({_names(fact)})", node.span,
+                             did_you_mean(node.value, fact.values))
+    elif isinstance(node, m.Comparison) and isinstance(node.value, str):
+        yield Diagnostic("fact-type", f"fact `{node.fact}` is "
+                         f"{'a number' if fact.type is m.FactType.int else 'true or false'} "
+                         f"and cannot be compared with the name `{node.value}`", node.span,
+                         "a name is the value of an enum fact: "
+                         f"`define fact {node.fact} enum ...`")
     elif isinstance(node, m.Comparison):
         is_bool_value = isinstance(node.value, bool)
         if fact.type is m.FactType.int and is_bool_value:
@@ -240,6 +262,10 @@ def _check_condition(node: m.Condition, vocabulary: Vocabulary) -> Iterator[Diag
             yield Diagnostic("fact-type", f"fact `{node.fact}` is true or false; `{node.op}` "
                              "compares numbers", node.span,
                              f"write `{node.fact}` or `not {node.fact}`")
+
+
+def _names(fact: m.FactDef) -> str:
+    return ", ".join(f"`{value}`" for value in fact.values)
 
 
 CHECKS: tuple[Check, ...] = (

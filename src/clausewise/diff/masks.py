@@ -61,8 +61,8 @@ def matches(rule: Rule, dim: str, value: object, vocab: Vocabulary) -> bool:
         if field == dim:
             if allowed is None:
                 return True
-            if value is ABSENT:  # an unstated dimension escapes no prohibition
-                return role == "prohibition"
+            if value is ABSENT:  # an unstated dimension escapes no prohibition; a scope
+                return role in ("prohibition", "scope")  # takes an unstated source in
             return not allowed.isdisjoint(vocab.ancestors(vocab_name, value))
     return True
 
@@ -136,7 +136,7 @@ def _reach(rule: Rule, dim: str) -> tuple[bool, bool, frozenset[str] | tuple[str
         if field == dim:
             if allowed is None:
                 return True, True, (), False
-            return False, role == "prohibition", allowed, False
+            return False, role in ("prohibition", "scope"), allowed, False
     return True, True, (), False
 
 

@@ -50,7 +50,7 @@ class Rule:
     """A clause of one side, in the role it plays for one action kind."""
 
     side: int           # 0 old, 1 new
-    role: str           # permit, prohibition, notice, security
+    role: str           # permit, prohibition, notice, security, scope
     item: CompiledClause
 
 
@@ -72,6 +72,8 @@ def rules_for(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> list[R
             notices = {id(i): i for table in (policy.notices_before, policy.notices_other)
                        for items in table.values() for i in items}
             rules += [Rule(side, "notice", item) for item in notices.values()]
+        if policy.scope is not None and kind in m.DIMENSION["source"].actions:
+            rules.append(Rule(side, "scope", policy.scope))
         security = {id(i): i for table in (policy.security,) for (k, _), items in table.items()
                     if k == kind for i in items}
         rules += [Rule(side, "security", item) for item in
@@ -123,6 +125,12 @@ def _fact_values(facts: list[str], thresholds: dict[str, list[int]],
         declared = vocabs[1].facts.get(name) or vocabs[0].facts.get(name)
         if declared is not None and declared.type is m.FactType.int:
             out.append([ABSENT, *thresholds.get(name, [0])])
+        elif declared is not None and declared.type is m.FactType.enum:
+            names = dict.fromkeys(declared.values)
+            for side in vocabs:  # a name either version knows
+                other = side.facts.get(name)
+                names.update(dict.fromkeys(other.values if other is not None else ()))
+            out.append([ABSENT, *names])
         else:
             out.append([ABSENT, True, False])
     return out
@@ -135,7 +143,8 @@ def _thresholds(rules: list[Rule]) -> dict[str, list[int]]:
     for rule in rules:
         for node in (*m.condition_atoms(rule.item.condition_node),
                      *m.condition_atoms(rule.item.exception_node)):
-            if isinstance(node, m.Comparison) and isinstance(node.value, int):
+            if isinstance(node, m.Comparison) and isinstance(node.value, int) \
+                    and not isinstance(node.value, bool):
                 points.setdefault(node.fact, set()).update(
                     {max(0, node.value - 1), node.value, node.value + 1})
     return {name: sorted(values) for name, values in points.items()}
@@ -323,6 +332,8 @@ def _semantic_key(rule: Rule) -> tuple[object, ...]:
     Nested nodes compare and hash without their spans (model.Node), so moving a
     clause to another line changes nothing here.
     """
+    if rule.role == "scope":  # the sources covered are all a scope decides with
+        return (rule.role, rule.item.dims)
     clause = rule.item.clause
     return (rule.role, type(clause)) + tuple(
         getattr(clause, name) for name in type(clause).model_fields

@@ -16,8 +16,8 @@ import json
 import re
 from typing import Annotated, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError,
-                      create_model)
+from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr,
+                      ValidationError, create_model)
 
 from .. import model as m
 from ..errors import ActionError, Diagnostic, did_you_mean
@@ -36,6 +36,8 @@ MAX_PROBLEMS = 20
 MAX_DEPTH = 16
 
 Number = Annotated[StrictInt, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
+#: the value of an enum fact: one of its declared names
+Name = Annotated[StrictStr, Field(max_length=200)]
 
 
 class _ActionBase(BaseModel):
@@ -59,7 +61,7 @@ Action = create_model(
     days=(StrictInt | None, Field(default=None, ge=0, le=MAX_NUMBER,
                                   description="retain: for this many days (a whole number)")),
     until=(str | None, Field(default=None, description="retain: until this event")),
-    context=(dict[str, StrictBool | Number], Field(
+    context=(dict[str, StrictBool | Number | Name], Field(
         default_factory=dict, description="facts about the situation, e.g. consent")),
 )
 
@@ -250,9 +252,15 @@ def check_terms(action: Action, vocabulary: Vocabulary) -> list[Diagnostic]:
         elif fact.type is m.FactType.bool and not isinstance(value, bool):
             found.append(Diagnostic("fact-type", f"context.{name}: `{name}` is true or false, "
                                     f"not {_shown(value)}", None))
-        elif fact.type is m.FactType.int and isinstance(value, bool):
+        elif fact.type is m.FactType.int and not isinstance(value, int) or \
+                fact.type is m.FactType.int and isinstance(value, bool):
             found.append(Diagnostic("fact-type", f"context.{name}: `{name}` is a number, "
-                                    f"not {str(value).lower()}", None))
+                                    f"not {_shown(value)}", None))
+        elif fact.type is m.FactType.enum and value not in fact.values:
+            found.append(Diagnostic(
+                "fact-type", f"context.{name}: `{name}` is one of "
+                f"{', '.join(fact.values)}, not {_shown(value)}", None,
+                suggest(value, fact.values) if isinstance(value, str) else None))
     return found
 
 
@@ -272,7 +280,8 @@ def _schema_error(exc: ValidationError, source: str, text: str | None) -> Action
                 continue
             seen_facts.add(loc[1])
             message = (f"context.{loc[1]}: {_shown(error.get('input'))} is not a fact "
-                       f"value; facts are true, false or whole numbers up to {MAX_NUMBER:,}")
+                       f"value; facts are true, false, whole numbers up to {MAX_NUMBER:,} "
+                       "or names")
             diagnostics.append(_locate(Diagnostic("bad-action", message, None), source, text,
                                        (loc[1],)))
             continue

@@ -86,6 +86,13 @@ class CompiledPolicy:
         self.policy = policy
         self.vocabulary = vocabulary
         self.clauses = {clause.id: clause for clause in policy.clauses}
+        #: the sources the policy covers (empty: it names none, and covers all)
+        self.covers = frozenset(policy.header.covers if policy.header else ())
+        #: the scope as a rule on the source dimension, for the diff (None: no scope)
+        self.scope = CompiledClause(
+            clause=policy.header, order=-1, data=None,  # type: ignore[arg-type]
+            dims=(("source", m.Vocab.source, self.covers),), condition_node=None,
+            condition=None) if self.covers else None
         # Each look-up depends only on (kind, category), so its result is memoised:
         # a decision then costs a few dict hits per category.
         self.permit_candidates = lru_cache(maxsize=None)(self._permit_candidates)

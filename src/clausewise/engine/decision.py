@@ -21,6 +21,7 @@ Role = Literal[
     "near",         # a permission for this kind and data that differs in some dimension
     "no-clause",    # nothing of this kind covers the data at all
     "assumes",      # a prohibition that would apply if a missing fact were so
+    "outside",      # the action comes through a source the policy does not cover
 ]
 
 
@@ -55,7 +56,7 @@ class Decision:
     @property
     def clause_ids(self) -> tuple[str, ...]:
         """The determining clauses: permits for an allow, the blockers for a deny."""
-        wanted = ("permits",) if self.allowed else ("forbids", "requires", "unmet")
+        wanted = ("permits",) if self.allowed else ("forbids", "requires", "unmet", "outside")
         seen: dict[str, None] = {}
         for reason in self.reasons:
             if reason.role in wanted and reason.clause is not None:
@@ -72,4 +73,4 @@ class Decision:
         if self.allowed or any(r.role == "forbids" and not r.needs for r in self.reasons):
             return ()
         return tuple(r for r in self.reasons
-                     if r.role in ("forbids", "unmet", "requires", "near") and r.needs)
+                     if r.role in ("forbids", "unmet", "requires", "near", "outside") and r.needs)

@@ -38,6 +38,12 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
     terms = {field: ancestors(vocab, value) if value is not None else None
              for (field, vocab), value in zip(VOCAB_OF_FIELD.items(), shape)}
     slots = action.data or (None,)
+    if policy.covers and kind in m.DIMENSION["source"].actions:
+        outside = _outside(policy, action, terms)
+        if outside is not None and outside.role == "outside":
+            return Decision("deny", (outside,))
+    else:
+        outside = None
     blockers: list[Reason] = []
     grants: dict[str, Reason] = {}
     notes: list[Reason] = []
@@ -82,9 +88,27 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
     if kind in STATES_OF_ACTION:
         _security(policy, action, blockers, duties)
 
+    if outside is not None:  # the source was not given: assumed covered, and said so
+        notes.append(outside)
     if blockers:
         return Decision("deny", tuple(blockers) + tuple(notes))
     return Decision("allow", tuple(grants.values()) + tuple(notes), tuple(duties.values()))
+
+
+def _outside(policy: CompiledPolicy, action: Action, terms: Terms) -> Reason | None:
+    """Whether the action comes through a source the policy's scope leaves out.
+
+    A source outside it is denied first: the policy promises nothing there. An action
+    that names no source is taken to be covered, as a prohibition's unknown trigger is
+    taken not to apply, and the decision says so.
+    """
+    covered = (f"source under {' or '.join(sorted(policy.covers))}",)
+    above = terms["source"]
+    if above is None:
+        return Reason("assumes", None, None, covered, ("source",))
+    if policy.covers.isdisjoint(above):
+        return Reason("outside", None, None, covered)
+    return None
 
 
 def _escapes(item: CompiledClause, terms: Terms) -> str | None:

@@ -36,7 +36,12 @@ def reason_why(reason: Reason, vocabulary: Vocabulary) -> str:
         return f"no clause permits this action{what}; denied by default"
     if reason.role == "assumes":
         facts = ", ".join(f"context.{f}" for f in reason.missing)
+        if reason.clause is None:  # the policy's scope, for an action naming no source
+            return f"the policy covers only actions with a {reason.needs[0]}; the action " \
+                "names no source: assumed to be covered"
         return f"would prohibit it, but {facts} was not given: assumed not to apply"
+    if reason.role == "outside":
+        return f"outside what this policy covers: it covers only a {reason.needs[0]}"
     parts = []
     if reason.needs:
         parts.append("requires " + " and ".join(reason.needs))
@@ -123,7 +128,8 @@ def to_text(decision: Decision, policy: CompiledPolicy) -> str:
     lines = [data["decision"].upper()]
     for r in data["reasons"]:
         where = f" ({r['source']})" if r["source"] else ""
-        label = f"{r['kind']} `{r['clause']}`" if r["clause"] else "default"
+        label = f"{r['kind']} `{r['clause']}`" if r["clause"] else \
+            "scope" if r["role"] == "outside" else "default"
         lines.append(f"  - {label}{where}: {r['why']}")
         if r["text"]:
             lines.append(f"      \"{_clip(r['text'])}\"")
@@ -132,10 +138,11 @@ def to_text(decision: Decision, policy: CompiledPolicy) -> str:
         lines += [f"  - {o['text']} ({o['clause']})" for o in data["obligations"]]
     if data["unmet"]:
         lines.append("to allow it:")
-        lines += [f"  - {u['clause']}: {u['needs']}" for u in data["unmet"]]
+        lines += [f"  - {u['clause'] or 'scope'}: {u['needs']}" for u in data["unmet"]]
     if data["assumptions"]:
         lines.append("assumed:")
-        lines += [f"  - {a['clause']} ({a['source']}): {a['why']}" for a in data["assumptions"]]
+        lines += [f"  - {a['clause']} ({a['source']}): {a['why']}" if a["clause"] else
+                  f"  - scope: {a['why']}" for a in data["assumptions"]]
     return "\n".join(visible_line(line) for line in lines)
 
 

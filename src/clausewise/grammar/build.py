@@ -175,6 +175,9 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
     def false_value(self, meta: Meta, children: list[Any]) -> bool:
         return False
 
+    def name_value(self, meta: Meta, children: list[Token]) -> str:
+        return str(children[0])
+
     def negation(self, meta: Meta, children: list[Any]) -> m.Condition:
         return self._nest(m.Not(operand=children[0], span=self.span(meta)), meta, children)
 
@@ -390,6 +393,16 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
         return m.FactDef(name=str(name), type=m.FactType(str(type_)), label=label,
                          span=self.span(meta))
 
+    def enum_fact_def(self, meta: Meta, children: list[Any]) -> m.FactDef:
+        name, names, label = children
+        values = tuple(str(t) for t in names)
+        for index, token in enumerate(names):
+            if str(token) in values[:index]:
+                self.error("duplicate-value", f"`{token}` is listed twice in fact `{name}`",
+                           token)
+        return m.FactDef(name=str(name), type=m.FactType.enum, label=label,
+                         values=tuple(dict.fromkeys(values)), span=self.span(meta))
+
     def include(self, meta: Meta, children: list[str]) -> m.Include:
         return m.Include(path=children[0], span=self.span(meta))
 
@@ -404,6 +417,7 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
     updated = _header_field("updated", lambda s, meta, c: s._date(c[0]))
     effective = _header_field("effective", lambda s, meta, c: s._date(c[0]))
     scope = _header_field("scope")
+    covers = _header_field("covers", lambda s, meta, c: s.refs(m.Vocab.source, c[0]))
     contact = _header_field("contacts", lambda s, meta, c: m.Contact(
         channel=s.refs(m.Vocab.channel, [c[0]])[0], value=c[1], span=s.span(meta)))
     complaints = _header_field("complaints", lambda s, meta, c: m.Complaints(

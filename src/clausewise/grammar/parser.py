@@ -34,7 +34,7 @@ _READABLE = {
     "CLAUSE_ID": "a clause id such as `share-partners`", "INT": "a whole number",
     "DATE": "a date (YYYY-MM-DD)", "KIND": "a clause kind (collection, use, sharing, ...)",
     "VOCAB": "a vocabulary (" + ", ".join(vocab.value for vocab in m.Vocab) + ")",
-    "FACT_TYPE": "`bool` or `int`", "DATA_VERB": "a data line (collect, use, share, keep, ...)",
+    "FACT_TYPE": "`bool`, `int` or `enum` and its names", "DATA_VERB": "a data line (collect, use, share, keep, ...)",
     "ACTION_VERB": "an action (collect, use, share, sell, keep, notify)",
     "CHOICE": "`opt-in`, `opt-out` or `none`", "COMPARATOR": "a comparison (<, <=, ==, ...)",
     "COMMA": "`,`", "LPAR": "`(`", "RPAR": "`)`", "$END": "the end of the file",
