@@ -37,8 +37,21 @@ def _events(vocab: Vocabulary, keys: tuple[str, ...]) -> str:
     return f"on {w.labels(vocab, m.Vocab.event, keys, 'or')}" if keys else ""
 
 
-def _recipients(vocab: Vocabulary, keys: tuple[str, ...], word: str = "and") -> str:
-    return f"with {w.labels(vocab, m.Vocab.recipient, keys, word)}" if keys else ""
+def _recipients(vocab: Vocabulary, keys: tuple[str, ...], word: str = "and",
+                preposition: str = "with") -> str:
+    return f"{preposition} {w.labels(vocab, m.Vocab.recipient, keys, word)}" if keys else ""
+
+
+#: the dimensions each builder below says in its own words; the rest are said by
+#: their phrase in the model's table, so a new dimension renders without a change here
+_SAID = {"subject", "recipient", "purpose", "event", "method", "channel", "right"}
+
+
+def _more(clause: m.AnyClause, vocab: Vocabulary) -> str:
+    """The clause's other dimensions, each by its phrase: "by our employees", "in the EEA"."""
+    return " ".join(m.DIMENSION[name].phrase.format(w.labels(vocab, m.DIMENSION[name].vocab,
+                                                             keys, "or"))
+                    for name, keys in clause.terms if name not in _SAID and keys)
 
 
 def _say(*parts: str, restriction: str = "", duties: tuple[m.Obligation, ...] = (),
@@ -53,7 +66,8 @@ def _say(*parts: str, restriction: str = "", duties: tuple[m.Obligation, ...] = 
 def _collection(c: m.Collection, policy: m.Policy, vocab: Vocabulary) -> str:
     methods = w.join([_METHOD[method] for method in c.methods], "or")
     text = _say("we collect", _data(vocab, c.data), methods, _events(vocab, c.events),
-                _purposes(vocab, c.purposes), restriction=w.conditions(vocab, c),
+                _purposes(vocab, c.purposes), _more(c, vocab),
+                restriction=w.conditions(vocab, c),
                 duties=c.obligations, vocab=vocab)
     if c.required is not None:
         text += " Giving it is required." if c.required else " Giving it is optional."
@@ -62,18 +76,22 @@ def _collection(c: m.Collection, policy: m.Policy, vocab: Vocabulary) -> str:
 
 def _use(c: m.Use, policy: m.Policy, vocab: Vocabulary) -> str:
     return _say("we use", _data(vocab, c.data), _purposes(vocab, c.purposes),
-                _events(vocab, c.events), restriction=w.conditions(vocab, c),
+                _events(vocab, c.events), _more(c, vocab),
+                restriction=w.conditions(vocab, c),
                 duties=c.obligations, vocab=vocab)
 
 
 def _sharing(c: m.Sharing, policy: m.Policy, vocab: Vocabulary) -> str:
-    return _say("we share", _data(vocab, c.data), _recipients(vocab, c.recipients),
-                _purposes(vocab, c.purposes), _events(vocab, c.events),
+    return _say("we sell" if c.sells else "we share", _data(vocab, c.data),
+                _recipients(vocab, c.recipients, preposition="to" if c.sells else "with"),
+                _purposes(vocab, c.purposes),
+                _events(vocab, c.events), _more(c, vocab),
                 restriction=w.conditions(vocab, c), duties=c.obligations, vocab=vocab)
 
 
 def _retention(c: m.Retention, policy: m.Policy, vocab: Vocabulary) -> str:
     return _say("we keep", _data(vocab, c.data), w.period(c.period, vocab),
+                _more(c, vocab),
                 restriction=w.conditions(vocab, c), duties=c.obligations, vocab=vocab)
 
 
@@ -101,6 +119,7 @@ def _notification(c: m.Notification, policy: m.Policy, vocab: Vocabulary) -> str
         lead = f"{_events(vocab, c.events)}," if c.events else ""
     verb = "we will notify you" if timing is not None else "we will contact you"
     return _say(lead, verb, how, _purposes(vocab, c.purposes),
+                _more(c, vocab),
                 restriction=w.conditions(vocab, c), duties=c.obligations, vocab=vocab)
 
 
@@ -108,6 +127,7 @@ def _right(c: m.Right, policy: m.Policy, vocab: Vocabulary) -> str:
     rights = w.labels(vocab, m.Vocab.right, c.rights, "or") or "exercise your rights"
     via = w.labels(vocab, m.Vocab.channel, c.channels, "or")
     return _say("you may", rights, f"via {via}" if via else "",
+                _more(c, vocab),
                 restriction=w.conditions(vocab, c), duties=c.obligations, vocab=vocab)
 
 
@@ -121,7 +141,7 @@ def _prohibition(c: m.Prohibition, policy: m.Policy, vocab: Vocabulary) -> str:
         restriction = " ".join(filter(None, [restriction, w.exception(vocab, c.exception)]))
     return _say("we never", verbs, _data(vocab, c.data), f"of {subjects}" if subjects else "",
                 _recipients(vocab, c.recipients, "or"), _purposes(vocab, c.purposes),
-                _events(vocab, c.events), restriction, vocab=vocab)
+                _events(vocab, c.events), _more(c, vocab), restriction, vocab=vocab)
 
 
 def _security(c: m.Security, policy: m.Policy, vocab: Vocabulary) -> str:

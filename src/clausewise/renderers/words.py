@@ -37,7 +37,8 @@ _CHOICE = {
     m.Choice.none: "whatever your choices, as these are not optional",
 }
 _STATE = {m.State.in_transit: "in transit", m.State.at_rest: "while it is stored"}
-_ACTION_VERB = {"collect": "collect", "use": "use", "share": "share", "retain": "keep",
+_ACTION_VERB = {"collect": "collect", "use": "use", "share": "share", "sell": "sell",
+                "retain": "keep",
                 "notify": "notify you about"}
 _CAPITALIZED = re.compile(r"^[A-Z][a-z]+$")
 

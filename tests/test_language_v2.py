@@ -1,0 +1,319 @@
+"""Language v2 (issue 9): each new construct decides both sides of what it says.
+
+Each test writes a small policy in the language, as an editor would, and decides
+actions on either side of the line the construct draws; the diff tests show that a
+change of each construct is reported exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import clausewise
+from clausewise import model as m
+from clausewise.diff.changes import diff
+from clausewise.errors import ActionError, PolicyError
+from clausewise.grammar.parser import grammar_text
+from clausewise.loader import load
+
+HEADER = 'policy "Example"\nend\n\n'
+
+
+def engine(tmp_path: Path, text: str, header: str = HEADER) -> clausewise.Engine:
+    path = tmp_path / "p.policy"
+    path.write_text(header + text, encoding="utf-8")
+    return clausewise.load(path)
+
+
+def effect(e: clausewise.Engine, **action) -> str:
+    return e.check(action).effect
+
+
+# ------------------------------------------------------------------ the table
+def test_every_dimension_is_one_entry_read_by_grammar_action_and_engine() -> None:
+    from clausewise.engine.action import Action
+    from clausewise.engine.compile import VOCAB_OF_FIELD
+    from clausewise.diff.space import DIMENSIONS
+
+    grammar = grammar_text()
+    for d in m.DIMENSIONS:
+        assert f"-> dim_{d.name}" in grammar
+        assert all(f'"{k}"' in grammar for k in d.keywords)
+        assert d.name in Action.model_fields and VOCAB_OF_FIELD[d.name] is d.vocab
+        assert all(d.name in DIMENSIONS[kind] for kind in d.actions)
+        for kind in d.kinds:
+            assert getattr(m.CLAUSE_KINDS[kind](id="x"), d.attr) == ()
+    assert f'"{m.Vocab.basis.value}"' in grammar.split("VOCAB:")[1]
+
+
+def test_a_dimension_on_a_clause_kind_that_does_not_take_it_is_located(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError) as caught:
+        engine(tmp_path, "notification n\n  on merger\n  under certification\nend\n")
+    [d] = caught.value.diagnostics
+    assert d.code == "field-not-allowed" and (d.span.line, d.span.column) == (6, 3)
+    assert "`under` is not allowed in a notification clause" in d.message
+
+
+# ----------------------------------------------------------------- 1. selling
+SELLING = """
+sharing partners
+  share user.contact.email
+  with partner
+end
+
+sharing data-sales
+  sell user.device
+  to advertiser
+end
+
+prohibition no-selling-contact
+  never sell user.contact
+end
+
+prohibition no-sharing-health
+  never share user.health_and_medical
+end
+"""
+
+
+def test_selling_is_its_own_verb_under_sharing(tmp_path: Path) -> None:
+    e = engine(tmp_path, SELLING)
+    email = {"data": ["user.contact.email"], "recipient": "partner"}
+    assert effect(e, action="share", **email) == "allow"
+    # a permission to share is no permission to sell
+    assert effect(e, action="sell", **email) == "deny"
+    device = {"data": ["user.device.ip_address"], "recipient": "advertiser"}
+    assert effect(e, action="sell", **device) == "allow"
+    assert effect(e, action="share", **device) == "deny"
+
+
+def test_never_sell_forbids_selling_and_never_share_forbids_selling_too(tmp_path: Path) -> None:
+    e = engine(tmp_path, SELLING + "\nsharing sell-all\n  sell user\n  to advertiser\nend\n")
+    sale = e.check({"action": "sell", "data": ["user.contact.email"],
+                    "recipient": "advertiser"})
+    assert sale.effect == "deny" and sale.clause_ids == ("no-selling-contact",)
+    health = e.check({"action": "sell", "data": ["user.health_and_medical"],
+                      "recipient": "advertiser"})
+    assert health.effect == "deny" and health.clause_ids == ("no-sharing-health",)
+    assert effect(e, action="sell", data=["user.device.ip_address"],
+                  recipient="advertiser") == "allow"
+
+
+# ------------------------------------------------------------------ 2. actor
+STAFF = """
+define fact problem_reported bool "you reported a problem that needs the file's content"
+
+use file-processing
+  use user.content
+  for essential.service
+end
+
+prohibition staff-do-not-look
+  never use user.content
+  by staff
+  unless problem_reported
+  text "Employees do not view the content of your files except to resolve a problem you report."
+end
+"""
+
+
+def test_employees_do_not_view_files_except_to_resolve_a_reported_problem(
+        tmp_path: Path) -> None:
+    e = engine(tmp_path, STAFF)
+    use = {"action": "use", "data": ["user.content"], "purpose": "essential.service"}
+    assert effect(e, **use, actor="automated") == "allow"
+    denied = e.check({**use, "actor": "support"})  # support engineers are staff
+    assert denied.effect == "deny" and denied.clause_ids == ("staff-do-not-look",)
+    assert effect(e, **use, actor="support", context={"problem_reported": True}) == "allow"
+    assert effect(e, **use, actor="support", context={"problem_reported": False}) == "deny"
+    # an action that does not say who looks may be staff: it does not escape (fail closed)
+    assert effect(e, **use) == "deny"
+
+
+# ------------------------------------------------- 3. source, method and scope
+SOURCES = """
+define method web_beacons "web beacons" under automatic
+
+collection app-usage
+  collect user.device
+  method automatic
+  through mobile_app
+end
+"""
+
+
+def test_collection_through_a_source_and_by_a_method_defined_by_the_policy(
+        tmp_path: Path) -> None:
+    e = engine(tmp_path, SOURCES)
+    collect = {"action": "collect", "data": ["user.device.ip_address"]}
+    assert effect(e, **collect, method="web_beacons", source="mobile_app") == "allow"
+    assert effect(e, **collect, method="web_beacons", source="web_site") == "deny"
+    assert effect(e, **collect, method="provided", source="mobile_app") == "deny"
+    with pytest.raises(ActionError) as caught:
+        e.check({**collect, "method": "web_beacon", "source": "mobile_app"})
+    assert caught.value.diagnostics[0].help == "did you mean `web_beacons`?"
+
+
+def test_an_action_through_a_source_outside_the_scope_is_denied_as_such(tmp_path: Path) -> None:
+    e = engine(tmp_path, SOURCES.replace("through mobile_app", "through mobile_app, other_sites"),
+               header='policy "Example"\n  covers web_site, mobile_app\nend\n\n')
+    collect = {"action": "collect", "data": ["user.device.ip_address"], "method": "automatic"}
+    assert effect(e, **collect, source="mobile_app") == "allow"
+    outside = e.check({**collect, "source": "other_sites"})
+    assert outside.effect == "deny"
+    record = e.explain(outside)
+    assert record["reasons"][0]["why"].startswith("outside what this policy covers")
+    assert record["unmet"][0]["needs"] == "source under mobile_app or web_site"
+    assumed = e.check(collect)  # no source: assumed covered, and said so
+    assert assumed.effect == "deny"  # the collection clause itself needs a source
+    assert any(a["why"].endswith("assumed to be covered")
+               for a in e.explain(assumed)["assumptions"])
+
+
+# -------------------------------------------------- 5. place and mechanism
+TRANSFERS = """
+sharing processors-abroad
+  share user
+  with service_provider
+  in united_states
+  under standard_contractual_clauses, data_privacy_framework
+  text "Your information is transferred to and stored in the United States."
+end
+
+retention stored-in-the-eea
+  keep user.contact
+  in eea
+  indefinitely
+end
+"""
+
+
+def test_a_transfer_is_decided_by_place_and_mechanism(tmp_path: Path) -> None:
+    e = engine(tmp_path, TRANSFERS)
+    share = {"action": "share", "data": ["user.contact.email"],
+             "recipient": "service_provider"}
+    assert effect(e, **share, place="california",
+                  mechanism="standard_contractual_clauses") == "allow"
+    assert effect(e, **share, place="canada", mechanism="standard_contractual_clauses") == "deny"
+    assert effect(e, **share, place="united_states", mechanism="binding_corporate_rules") \
+        == "deny"
+    assert effect(e, **share, place="united_states") == "deny"  # no safeguard stated
+    keep = {"action": "retain", "data": ["user.contact.email"]}
+    assert effect(e, **keep, place="eu") == "allow"
+    assert effect(e, **keep, place="united_states") == "deny"
+
+
+# ----------------------------------------------------------- 6. legal basis
+def test_a_legal_basis_on_a_permission_must_be_the_action_s(tmp_path: Path) -> None:
+    e = engine(tmp_path, "use fraud-checks\n  use user.device\n  for essential.fraud_detection"
+               "\n  basis legitimate_interests\nend\n")
+    use = {"action": "use", "data": ["user.device.ip_address"],
+           "purpose": "essential.fraud_detection"}
+    assert effect(e, **use, basis="legitimate_interests") == "allow"
+    assert effect(e, **use, basis="consent") == "deny"
+    assert effect(e, **use) == "deny"
+
+
+# -------------------------------------------------------------- enum facts
+PLANS = """
+define fact plan enum free, pro, business "the subscription plan"
+
+use usage-analytics
+  use user.device
+  for analytics
+  if plan != free
+end
+"""
+
+
+def test_an_enum_fact_decides_by_its_names(tmp_path: Path) -> None:
+    e = engine(tmp_path, PLANS)
+    use = {"action": "use", "data": ["user.device.ip_address"], "purpose": "analytics"}
+    assert effect(e, **use, context={"plan": "pro"}) == "allow"
+    assert effect(e, **use, context={"plan": "free"}) == "deny"
+    assert effect(e, **use) == "deny"  # a missing fact satisfies nothing
+    with pytest.raises(ActionError) as caught:
+        e.check({**use, "context": {"plan": "prp"}})
+    assert caught.value.diagnostics[0].help == "did you mean `pro`?"
+    with pytest.raises(ActionError):
+        e.check({**use, "context": {"plan": True}})
+
+
+@pytest.mark.parametrize("condition, code, message", [
+    ("plan == gold", "unknown-value", "`gold` is not one of the values of fact `plan`"),
+    ("plan", "fact-type", "fact `plan` is one of `free`, `pro`, `business`, not true or false"),
+    ("plan < pro", "fact-type", "`<` compares numbers"),
+    ("plan == 3", "fact-type", "cannot be compared with `3`"),
+    ("consent == pro", "fact-type", "cannot be compared with the name `pro`"),
+])
+def test_enum_conditions_are_checked(tmp_path: Path, condition: str, code: str,
+                                     message: str) -> None:
+    with pytest.raises(PolicyError) as caught:
+        engine(tmp_path, PLANS.replace("plan != free", condition))
+    [d] = caught.value.diagnostics
+    assert d.code == code and message in d.message and d.span.line == 10
+
+
+# ------------------------------------------------------------------- the diff
+def _diff(tmp_path: Path, old: str, new: str, header_old: str = HEADER,
+          header_new: str = HEADER):
+    (tmp_path / "old.policy").write_text(header_old + old)
+    (tmp_path / "new.policy").write_text(header_new + new)
+    return diff(load(tmp_path / "old.policy"), load(tmp_path / "new.policy"))
+
+
+@pytest.mark.parametrize("old, new, kind, widening", [
+    (TRANSFERS, TRANSFERS.replace("in united_states", "in worldwide"), "share", True),
+    (TRANSFERS, TRANSFERS.replace(", data_privacy_framework", ""), "share", False),
+    (STAFF, STAFF.replace("by staff", "by support"), "use", True),
+    (PLANS, PLANS.replace("plan != free", "plan == business"), "use", False),
+    (SELLING, SELLING.replace("never sell user.contact", "never share user.contact"), "share",
+     False),
+])
+def test_the_diff_reports_changes_of_the_new_constructs(tmp_path: Path, old: str, new: str,
+                                                        kind: str, widening: bool) -> None:
+    result = diff(*[load(p) for p in _write_pair(tmp_path, old, new)])
+    classes = {c.cls for c in result.changes if c.kind == kind}
+    assert ("widening" in classes) is widening and ("narrowing" in classes) is not widening
+    for change in result.changes:  # every witness is really decided as said
+        if change.cls in ("widening", "narrowing"):
+            old_e, new_e = (clausewise.load(p) for p in _write_pair(tmp_path, old, new))
+            assert old_e.check(change.witness).allowed is (change.cls == "narrowing")
+            assert new_e.check(change.witness).allowed is (change.cls == "widening")
+
+
+def _write_pair(tmp_path: Path, old: str, new: str) -> tuple[Path, Path]:
+    (tmp_path / "old.policy").write_text(HEADER + old)
+    (tmp_path / "new.policy").write_text(HEADER + new)
+    return tmp_path / "old.policy", tmp_path / "new.policy"
+
+
+def test_the_diff_reports_a_narrowed_scope(tmp_path: Path) -> None:
+    body = "collection c\n  collect user.device\nend\n"
+    result = _diff(tmp_path, body, body,
+                   header_old='policy "E"\n  covers web_site, mobile_app\nend\n\n',
+                   header_new='policy "E"\n  covers web_site\nend\n\n')
+    narrowed = [c for c in result.changes if c.cls == "narrowing"]
+    assert narrowed and narrowed[0].witness.source == "mobile_app"
+
+
+# ------------------------------------------------------------ the published words
+def test_new_dimensions_are_said_in_the_rendered_policy(tmp_path: Path) -> None:
+    from clausewise.renderers import render
+
+    text = TRANSFERS.replace(
+        '  text "Your information is transferred to and stored in the United States."\n', "")
+    path = tmp_path / "p.policy"
+    path.write_text(HEADER + text + STAFF.replace("  text \"Employees do not view the content "
+                                                  "of your files except to resolve a problem "
+                                                  "you report.\"\n", "")
+                    + "sharing sales\n  sell user.device\n  to advertiser\n  basis consent\nend\n")
+    words = " ".join(render(load(path), "text", False).split())
+    assert "with service providers who work on our behalf in the United States under " \
+        "standard contractual clauses or the EU-U.S. Data Privacy Framework" in words
+    assert "in the European Economic Area" in words
+    assert "by our employees" in words
+    assert "We sell your device data to advertising companies on the legal basis of your " \
+        "consent" in words
