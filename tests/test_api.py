@@ -93,8 +93,6 @@ def test_check_raises_action_error_for_a_malformed_action(engine: Engine) -> Non
     ({"action": "use", "data": ["user"], "context": {"subject_age": True}}, "fact-type"),
     ({"action": "share", "recipient": "partner"}, "missing-field"),
     ({"action": "exercise", "channel": "phone"}, "missing-field"),
-    ({"action": "retain", "data": ["user"], "days": 3, "until": "session_end"},
-     "conflicting-fields"),
 ])
 def test_check_error_codes(engine: Engine, raw: object, code: str) -> None:
     with pytest.raises(ActionError) as info:

@@ -184,7 +184,10 @@ obligations = st.sampled_from((
     '"keep a record of the disclosure"'))
 periods = st.one_of(st.none(), st.just("indefinitely"),
                     st.integers(1, 400).map(lambda n: f"for {n} days"),
-                    st.sampled_from(EVENTS).map(lambda e: f"until {e}"))
+                    st.integers(1, 13).map(lambda n: f"for {n} months"),
+                    st.sampled_from(EVENTS).map(lambda e: f"until {e}"),
+                    st.tuples(st.integers(1, 60), st.sampled_from(EVENTS)).map(
+                        lambda t: f"for {t[0]} days after {t[1]}"))
 timings = st.one_of(st.none(), st.sampled_from(("before", "after")),
                     st.integers(1, 60).map(lambda n: f"within {n} days"))
 consents = st.sampled_from((None, None, "opt-in", "opt-out", "none"))
@@ -500,6 +503,8 @@ def random_action(rng: random.Random) -> Action:
             fields["days"] = rng.choice((0, 1, rng.randint(0, 450), 29, 30, 31, 365))
         elif roll < 0.75:
             fields["until"] = rng.choice(ACTION_EVENTS)
+            if rng.random() < 0.5:  # days after the event
+                fields["days"] = rng.choice((0, 1, 29, 30, 31, rng.randint(0, 90)))
     context: dict[str, bool | int] = {}
     for fact in CONTEXT_BOOLS:
         if rng.random() < 0.5:

@@ -317,3 +317,83 @@ def test_new_dimensions_are_said_in_the_rendered_policy(tmp_path: Path) -> None:
     assert "by our employees" in words
     assert "We sell your device data to advertising companies on the legal basis of your " \
         "consent" in words
+
+
+# ------------------------------------------------------- 4. retention forms
+RETENTION = """
+retention account-data
+  keep user.contact
+  for 30 days after account_closure
+  then deleted
+end
+
+retention logs
+  keep user.device
+  for 6 months
+  then anonymized
+end
+
+retention billing
+  keep user.financial
+  as long as needed for essential.service.payment_processing
+end
+
+retention processor-billing
+  keep user.financial.credit_card
+  with service_provider
+  for 2 years
+end
+
+retention session
+  keep user.behavior
+  until session_end
+end
+"""
+
+
+@pytest.mark.parametrize("action, decision", [
+    ({"data": ["user.contact.email"], "until": "account_closure", "days": 30}, "allow"),
+    ({"data": ["user.contact.email"], "until": "account_closure", "days": 31}, "deny"),
+    ({"data": ["user.contact.email"], "until": "account_closure"}, "allow"),
+    ({"data": ["user.contact.email"], "days": 10}, "deny"),  # not tied to the closing
+    ({"data": ["user.device.ip_address"], "days": 180}, "allow"),  # six months of 30 days
+    ({"data": ["user.device.ip_address"], "days": 181}, "deny"),
+    ({"data": ["user.financial"], "purpose": "essential.service.payment_processing",
+      "days": 4000}, "allow"),
+    ({"data": ["user.financial"], "purpose": "marketing", "days": 1}, "deny"),
+    ({"data": ["user.financial.credit_card"], "recipient": "service_provider", "days": 730},
+     "allow"),
+    ({"data": ["user.financial.credit_card"], "recipient": "service_provider", "days": 731},
+     "deny"),
+    ({"data": ["user.behavior.browsing_history"], "until": "session_end"}, "allow"),
+    ({"data": ["user.behavior.browsing_history"], "until": "session_end", "days": 1}, "deny"),
+])
+def test_retention_forms_decide_both_sides(tmp_path: Path, action: dict, decision: str) -> None:
+    assert engine(tmp_path, RETENTION).check({"action": "retain", **action}).effect == decision
+
+
+def test_what_happens_at_the_end_is_an_obligation(tmp_path: Path) -> None:
+    e = engine(tmp_path, RETENTION)
+    kept = e.check({"action": "retain", "data": ["user.device.ip_address"], "days": 30})
+    assert [o["text"] for o in e.explain(kept)["obligations"]] == \
+        ["anonymize it at the end of the period"]
+    needed = e.check({"action": "retain", "data": ["user.financial"],
+                      "purpose": "essential.service.payment_processing"})
+    assert [o["text"] for o in e.explain(needed)["obligations"]] == \
+        ["delete it once it is no longer needed for the purposes"]
+
+
+def test_retention_forms_are_said_and_diffed(tmp_path: Path) -> None:
+    from clausewise.renderers import render
+
+    path = tmp_path / "p.policy"
+    path.write_text(HEADER + RETENTION)
+    words = " ".join(render(load(path), "text", False).split())
+    assert "for 30 days after the closing of the account, then delete it" in words
+    assert "for 6 months, then anonymize it" in words
+    assert "as long as we need it for" in words
+    result = diff(*[load(p) for p in _write_pair(
+        tmp_path, RETENTION, RETENTION.replace("for 30 days after", "for 60 days after"))])
+    widened = [c for c in result.changes if c.cls == "widening"]
+    assert widened and widened[0].witness.until == "account_closure" \
+        and 30 < widened[0].witness.days <= 60

@@ -200,7 +200,16 @@ class FreeDuty(Node):
     text: str
 
 
-Obligation = Union[EncryptDuty, NotifyDuty, OfferDuty, FreeDuty]
+class EndDuty(Node):
+    """What happens to kept data at the end: deleted or anonymized, at the end of the
+    period or once it is no longer needed for the clause's purposes."""
+
+    kind: Literal["end"] = "end"
+    how: Literal["deleted", "anonymized"] = "deleted"
+    when: Literal["period", "unneeded"] = "period"
+
+
+Obligation = Union[EncryptDuty, NotifyDuty, OfferDuty, FreeDuty, EndDuty]
 
 
 # -------------------------------------------------------------------- clauses
@@ -224,13 +233,22 @@ class Method(str, Enum):
 
 
 class Period(Node):
-    """How long data is kept: a number of days, until an event, or indefinitely."""
+    """How long data is kept: for a number of days, until an event, for a number of
+    days after an event (both set), as long as needed for the clause's purposes, or
+    indefinitely.
+
+    `days` counts days whatever the unit written: a month is 30 days, a year 365;
+    `unit` keeps the unit for the published policy.
+    """
 
     days: int | None = None
     until: str | None = None
+    unit: Literal["days", "months", "years"] = "days"
+    needed: bool = False  # "as long as needed for" the clause's purposes
 
     @property
     def forever(self) -> bool:
+        """No bound of time: indefinitely, or as long as the purposes need it."""
         return self.days is None and self.until is None
 
 
@@ -267,8 +285,8 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension("subject", "subjects", Vocab.subject, ("of", "from", "notify"), RULE_KINDS,
               ACTION_KINDS, "of {}", "whose data: a data subject (customer, employee, ...)"),
     Dimension("recipient", "recipients", Vocab.recipient, ("with", "to"),
-              ("sharing", "prohibition"), ("share", "sell"), "with {}",
-              "who receives the data"),
+              ("sharing", "retention", "prohibition"), ("share", "sell", "retain"), "with {}",
+              "who receives the data (for retain: who keeps it, when not us)"),
     Dimension("purpose", "purposes", Vocab.purpose, ("for",), RULE_KINDS, ACTION_KINDS,
               "for {}", "why: a purpose (data use)"),
     Dimension("event", "events", Vocab.event, ("on",), RULE_KINDS, ACTION_KINDS, "on {}",
@@ -368,6 +386,17 @@ class Retention(Permission):
     kind: ClassVar[str] = "retention"
     data_verbs: ClassVar[tuple[str, ...]] = ("keep",)
     period: Period = Period()
+    ending: Literal["deleted", "anonymized"] | None = None  # `then deleted`
+
+    @property
+    def end_duty(self) -> EndDuty | None:
+        """The duty the period implies: delete (or anonymize) at its end, or once the
+        purposes no longer need the data."""
+        if self.period.needed:
+            return EndDuty(how=self.ending or "deleted", when="unneeded")
+        if self.ending is not None:
+            return EndDuty(how=self.ending, when="period")
+        return None
 
 
 class Notification(Permission):

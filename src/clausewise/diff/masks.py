@@ -83,6 +83,8 @@ def masks(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
     filed under every ancestor of what it names too, and found under the value.
     """
     if dim == "period":
+        if any(_after_period(rule) for rule in rules):  # days after an event: pair by pair
+            return masks_by_pairs(dim, rules, vocabs, values)
         return _period_masks(rules, vocabs, values)
     vocab_name = m.Vocab.category if dim == "category" else VOCAB_OF_FIELD[dim]
     every = absent = 0  # the rules any present value matches; those an absent one does
@@ -138,6 +140,13 @@ def _reach(rule: Rule, dim: str) -> tuple[bool, bool, frozenset[str] | tuple[str
                 return True, True, (), False
             return False, role in ("prohibition", "scope"), allowed, False
     return True, True, (), False
+
+
+def _after_period(rule: Rule) -> bool:
+    """A retention of N days after an event: its masks need both parts of a value."""
+    clause = rule.item.clause
+    return isinstance(clause, m.Retention) and clause.period.days is not None \
+        and clause.period.until is not None
 
 
 def _period_masks(rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],

@@ -94,7 +94,11 @@ def _values(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
             if isinstance(clause, m.Retention) and clause.period.days is not None:
                 days |= {clause.period.days, clause.period.days + 1}
         events = sorted(set(vocabs[0].terms[m.Vocab.event]) | set(vocabs[1].terms[m.Vocab.event]))
-        return [(None, None), *((d, None) for d in sorted(days)), *((None, e) for e in events)]
+        after = any(isinstance(r.item.clause, m.Retention) and r.item.clause.period.until
+                    and r.item.clause.period.days is not None for r in rules)
+        both = [(d, e) for d in sorted(days) if d for e in events] if after else []
+        return [(None, None), *((d, None) for d in sorted(days)), *((None, e) for e in events),
+                *both]
     vocab = m.Vocab.category if dim == "category" else VOCAB_OF_FIELD[dim]
     keys = set(vocabs[0].terms[vocab]) | set(vocabs[1].terms[vocab])
     mentioned: dict[str, None] = {}

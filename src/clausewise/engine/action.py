@@ -59,7 +59,8 @@ Action = create_model(
     __doc__="What someone proposes to do with personal data.",
     **{d.name: (str | None, Field(default=None, description=d.help)) for d in m.DIMENSIONS},
     days=(StrictInt | None, Field(default=None, ge=0, le=MAX_NUMBER,
-                                  description="retain: for this many days (a whole number)")),
+                                  description="retain: for this many days (a whole number); "
+                                  "with until, this many days after the event")),
     until=(str | None, Field(default=None, description="retain: until this event")),
     context=(dict[str, StrictBool | Number | Name], Field(
         default_factory=dict, description="facts about the situation, e.g. consent")),
@@ -241,9 +242,6 @@ def check_terms(action: Action, vocabulary: Vocabulary) -> list[Diagnostic]:
     if action.action == "exercise" and action.right is None:
         found.append(Diagnostic("missing-field", "right: an `exercise` action must name the "
                                 "right exercised", None, 'e.g. "right": "correction"'))
-    if action.days is not None and action.until is not None:
-        found.append(Diagnostic("conflicting-fields", "days, until: give a retention period "
-                                "in days or until an event, not both", None))
     for name, value in action.context.items():
         fact = vocabulary.facts.get(name)
         if fact is None:

@@ -56,7 +56,8 @@ def _compile(clause: m.AnyClause, order: int) -> CompiledClause:
         clause=clause, order=order, data=frozenset(getattr(clause, "data", ())) or None,
         dims=dims, condition_node=node,
         condition=compile_condition(node) if node is not None else None,
-        duties=tuple(Duty(clause.id, ob) for ob in getattr(clause, "obligations", ())))
+        duties=tuple(Duty(clause.id, ob) for ob in getattr(clause, "obligations", ()))
+        + _end_duties(clause))
     if isinstance(clause, m.Prohibition) and clause.exception is not None:
         item.exception_node = clause.exception
         item.exception = compile_condition(clause.exception)
@@ -70,6 +71,12 @@ def _compile(clause: m.AnyClause, order: int) -> CompiledClause:
                           for state in clause.states if state in states)
             for action, states in STATES_OF_ACTION.items()}
     return item
+
+
+def _end_duties(clause: m.AnyClause) -> tuple[Duty, ...]:
+    """A retention's implied duty (delete at the end, or once no longer needed)."""
+    duty = clause.end_duty if isinstance(clause, m.Retention) else None
+    return (Duty(clause.id, duty),) if duty is not None else ()
 
 
 def _protection(clause: m.Security, state: m.State) -> m.Obligation:

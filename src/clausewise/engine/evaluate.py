@@ -184,13 +184,23 @@ def _missed(item: CompiledClause, action: Action | None, terms: Terms, ancestors
 
 
 def _period_mismatch(period: m.Period, action: Action, ancestors) -> str | None:
+    """Whether the action keeps data longer than the period allows ("period") or not.
+
+    An action keeps data for `days`, until the event `until`, or (both) for `days`
+    after `until`. `for N days` takes at most N days; `until E` takes until E or an
+    event under it; `for N days after E` takes until such an event, plus at most N
+    days; indefinitely and "as long as needed" take any period.
+    """
     if period.forever:
         return None
-    if period.days is not None:
-        return None if action.days is not None and action.days <= period.days else "period"
-    if action.until is not None and period.until in ancestors(m.Vocab.event, action.until):
-        return None
-    return "period"
+    days = action.days
+    if period.until is None:  # for N days
+        return None if days is not None and action.until is None and days <= period.days \
+            else "period"
+    if action.until is None or period.until not in ancestors(m.Vocab.event, action.until):
+        return "period"
+    allowed = period.days or 0  # until E: no days after it
+    return None if (days or 0) <= allowed else "period"
 
 
 def _nearest(policy: CompiledPolicy, kind: str, category: str | None,
@@ -227,8 +237,12 @@ def _needs(item: CompiledClause, action: Action, policy: CompiledPolicy,
     for field in _missed(item, action, terms, policy.vocabulary.ancestors):
         if field == "period":
             period = item.clause.period  # type: ignore[union-attr]
-            needs.append(f"kept at most {period.days} days" if period.days is not None
-                         else f"kept until {period.until}")
+            if period.until is None:
+                needs.append(f"kept at most {period.days} days")
+            elif period.days:
+                needs.append(f"kept at most {period.days} days after {period.until}")
+            else:
+                needs.append(f"kept until {period.until}")
         else:
             allowed = next(a for f, _v, a in item.dims if f == field)
             needs.append(f"{field} under {' or '.join(sorted(allowed))}")

@@ -25,6 +25,8 @@ _DIMENSION_OF_ATTR = {d.attr: d for d in m.DIMENSIONS}
 MAX_DEPTH = 64
 #: the most digits a number in a policy may have (ages, days)
 MAX_DIGITS = 9
+#: how many days a unit of a retention period counts
+_DAYS_PER = {"days": 1, "months": 30, "years": 365}
 # Fields that may be given more than once (their values accumulate).
 _REPEATABLE = {"must", "state"}
 # Header fields that may be given more than once, by model attribute.
@@ -34,7 +36,8 @@ _SPELLING = {
     **{d.attr: "/".join(d.keywords) for d in m.DIMENSIONS},
     "data": "the data verb", "never": "never", "about": "about", "when": "if",
     "unless": "unless", "choice": "consent", "required": "required", "optional": "optional",
-    "timing": "before/after/within", "period": "for N days/until/indefinitely",
+    "timing": "before/after/within", "ending": "then",
+    "period": "for N days/until/indefinitely/as long as needed for",
     "state": "in transit/at rest", "means": "using", "must": "must", "text": "text",
 }
 
@@ -236,9 +239,21 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
     required = _field("required")
     optional = _field("optional")
     timing = _field("timing")
-    period_days = _field("period", lambda c: ("days", c[0]))
+    period_days = _field("period", lambda c: ("days", (c[0], c[1])))
+    period_after = _field("period", lambda c: ("after", (c[0], c[1], c[2])))
     period_until = _field("period", lambda c: ("until", c[0]))
     period_forever = _field("period", lambda c: ("forever", None))
+    period_needed = _field("period", lambda c: ("needed", c[0]))
+    ending = _field("ending", lambda c: str(c[0]))
+
+    def unit_days(self, meta: Meta, children: list[Any]) -> str:
+        return "days"
+
+    def unit_months(self, meta: Meta, children: list[Any]) -> str:
+        return "months"
+
+    def unit_years(self, meta: Meta, children: list[Any]) -> str:
+        return "years"
     state = _field("state")
     means = _field("means")
     must = _field("must")
@@ -344,13 +359,11 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
         elif name == "period":
             if "period" not in allowed:
                 return refuse("a retention period")
-            how, amount = value
-            if how == "days":
-                amount = self.number(amount)
-            values["period"] = m.Period(
-                days=amount if how == "days" else None,
-                until=self.refs(m.Vocab.event, [amount])[0] if how == "until" else None,
-                span=f.span)
+            values["period"] = self._period(value, f, values)
+        elif name == "ending":
+            if "ending" not in allowed:
+                return refuse("`then`")
+            values["ending"] = value
         elif name == "state":
             if "states" not in allowed:
                 return refuse("`in transit`/`at rest`")
@@ -369,7 +382,12 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
             dimension = _DIMENSION_OF_ATTR[name]
             if cls.kind not in dimension.kinds:
                 return refuse(f"`{f.keyword}`")
-            values.setdefault("terms", {})[dimension.name] = self.refs(dimension.vocab, value)
+            terms = values.setdefault("terms", {})
+            if dimension.name in terms:  # `as long as needed for` named the purposes already
+                self.error("duplicate-field", "the purposes are given twice: `for` and `as long "
+                           "as needed for`", f.span, "name the purposes once, in `as long as "
+                           "needed for`")
+            terms[dimension.name] = self.refs(dimension.vocab, value)
         elif name == "about":
             if cls is not m.Disclaimer:
                 return refuse("`about`")
@@ -379,6 +397,26 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
             if attr not in allowed:
                 return refuse(f"`{f.keyword}`")
             values[attr] = value
+
+    def _period(self, value: tuple[str, Any], f: _Field, values: dict[str, Any]) -> m.Period:
+        """A retention period; `as long as needed for P` also sets the clause's purposes."""
+        how, amount = value
+        if how in ("days", "after"):
+            number, unit = self.number(amount[0]), amount[1]
+            days = number * _DAYS_PER[unit]
+            until = self.refs(m.Vocab.event, [amount[2]])[0] if how == "after" else None
+            return m.Period(days=days, until=until, unit=unit, span=f.span)
+        if how == "until":
+            return m.Period(until=self.refs(m.Vocab.event, [amount])[0], span=f.span)
+        if how == "needed":
+            terms = values.setdefault("terms", {})
+            if "purpose" in terms:
+                self.error("duplicate-field", "the purposes are given twice: `for` and `as long "
+                           "as needed for`", f.span, "name the purposes once, in `as long as "
+                           "needed for`")
+            terms["purpose"] = self.refs(m.Vocab.purpose, amount)
+            return m.Period(needed=True, span=f.span)
+        return m.Period(span=f.span)
 
     # ------------------------------------------------------------- vocabulary
     def term_def(self, meta: Meta, children: list[Any]) -> m.TermDef:
@@ -481,7 +519,8 @@ def _allowed_help(cls: type[m.Clause]) -> str:
     spelled = {
         "data": " / ".join(cls.data_verbs) or None, "actions": "never", "about": "about",
         "condition": "if / unless", "choice": "consent", "required": "required / optional",
-        "timing": "before / after / within", "period": "for N days / until / indefinitely",
+        "timing": "before / after / within", "ending": "then deleted / anonymized",
+        "period": "for N days / until / indefinitely / as long as needed for",
         "states": "in transit / at rest", "means": "using", "obligations": "must", "text": "text",
         "measure": None, "terms": None, "sells": None,
     }

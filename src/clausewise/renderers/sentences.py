@@ -90,7 +90,11 @@ def _sharing(c: m.Sharing, policy: m.Policy, vocab: Vocabulary) -> str:
 
 
 def _retention(c: m.Retention, policy: m.Policy, vocab: Vocabulary) -> str:
-    return _say("we keep", _data(vocab, c.data), w.period(c.period, vocab),
+    period = f"as long as we need it {_purposes(vocab, c.purposes)}" if c.period.needed \
+        else " ".join(filter(None, [w.period(c.period, vocab), _purposes(vocab, c.purposes)]))
+    if c.ending is not None:
+        period += ", then " + ("anonymize it" if c.ending == "anonymized" else "delete it")
+    return _say("we keep", _data(vocab, c.data), _recipients(vocab, c.recipients), period,
                 _more(c, vocab),
                 restriction=w.conditions(vocab, c), duties=c.obligations, vocab=vocab)
 

@@ -211,9 +211,17 @@ def actions(verbs: tuple[str, ...], word: str = "or") -> str:
 
 def period(value: m.Period, vocab: Vocabulary) -> str:
     if value.days is not None:
-        return f"for {value.days} days"
+        per = {"days": 1, "months": 30, "years": 365}[value.unit]
+        count = value.days // per
+        unit = value.unit if count != 1 else value.unit[:-1]
+        amount = f"for {count} {unit}"
+        if value.until is not None:
+            return f"{amount} after {label(vocab, m.Vocab.event, value.until)}"
+        return amount
     if value.until is not None:
         return f"until {label(vocab, m.Vocab.event, value.until)}"
+    if value.needed:
+        return "as long as we need it for these purposes"
     return "indefinitely"
 
 
