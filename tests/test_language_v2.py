@@ -397,3 +397,71 @@ def test_retention_forms_are_said_and_diffed(tmp_path: Path) -> None:
     widened = [c for c in result.changes if c.cls == "widening"]
     assert widened and widened[0].witness.until == "account_closure" \
         and 30 < widened[0].witness.days <= 60
+
+
+# ------------------------------------------------------ 7. purpose limitation
+ONLY_FOR = """
+use anything
+  use user
+end
+
+prohibition billing-only
+  never use, share user.financial
+  except for essential.service.payment_processing
+  text "We use your payment details only to bill you."
+end
+
+prohibition purpose-limitation
+  never use user.contact
+  unless original_purpose
+  text "We use your contact details only for the purpose for which they were collected."
+end
+"""
+
+
+def test_used_only_for_a_purpose_is_one_construct(tmp_path: Path) -> None:
+    e = engine(tmp_path, ONLY_FOR)
+    use = {"action": "use", "data": ["user.financial.bank_account"]}
+    assert effect(e, **use, purpose="essential.service.payment_processing") == "allow"
+    denied = e.check({**use, "purpose": "marketing"})
+    assert denied.effect == "deny" and denied.clause_ids == ("billing-only",)
+    assert effect(e, **use) == "deny"  # no purpose given: it may be another one
+    assert effect(e, action="use", data=["user.name"], purpose="marketing") == "allow"
+
+
+def test_used_only_for_the_purpose_it_was_collected_for(tmp_path: Path) -> None:
+    e = engine(tmp_path, ONLY_FOR)
+    use = {"action": "use", "data": ["user.contact.email"], "collected_for": "essential.service"}
+    assert effect(e, **use, purpose="essential.service.notifications") == "allow"
+    assert effect(e, **use, purpose="marketing.advertising") == "deny"
+    assert effect(e, action="use", data=["user.contact.email"], purpose="marketing") == "deny"
+    with pytest.raises(ActionError) as caught:
+        e.check({**use, "purpose": "marketing", "context": {"original_purpose": True}})
+    assert caught.value.codes == ("contradiction",)
+
+
+# ---------------------------------------------------------------- 8. frequency
+def test_at_most_n_is_tested_against_the_count_of_earlier_ones(tmp_path: Path) -> None:
+    e = engine(tmp_path, "notification invitation\n  on sign_up\n  notify customer\n"
+                         "  via email\n  at most 1 time\nend\n\nnotification reminders\n"
+                         "  on account_closure\n  notify customer\n  via email\n"
+                         "  at most 3 times\nend\n")
+    invite = {"action": "notify", "subject": "customer", "channel": "email", "event": "sign_up"}
+    assert effect(e, **invite, context={"previous": 0}) == "allow"
+    assert effect(e, **invite, context={"previous": 1}) == "deny"
+    assert effect(e, **invite) == "deny"  # how many before is not known: fail closed
+    remind = {**invite, "event": "account_closure"}
+    assert effect(e, **remind, context={"previous": 2}) == "allow"
+    assert effect(e, **remind, context={"previous": 3}) == "deny"
+
+
+def test_except_and_at_most_are_diffed(tmp_path: Path) -> None:
+    result = diff(*[load(p) for p in _write_pair(
+        tmp_path, ONLY_FOR, ONLY_FOR.replace("except for essential.service.payment_processing",
+                                             "except for essential"))])
+    assert any(c.cls == "widening" and c.witness.purpose is not None for c in result.changes)
+    body = "notification n\n  on sign_up\n  via email\n  at most 1 time\nend\n"
+    result = diff(*[load(p) for p in _write_pair(tmp_path, body,
+                                                  body.replace("at most 1", "at most 2"))])
+    [widened] = [c for c in result.changes if c.cls == "widening"]
+    assert widened.witness.context["previous"] == 1

@@ -359,6 +359,9 @@ class Permission(Clause):
     data: tuple[str, ...] = ()
     condition: Condition | None = None
     choice: Choice | None = None
+    #: `at most N`: covers an action only while fewer than N were done before
+    #: (the standard fact `previous`)
+    at_most: int | None = None
     obligations: tuple[Obligation, ...] = ()
 
 
@@ -427,6 +430,9 @@ class Prohibition(Clause):
     kind: ClassVar[str] = "prohibition"
     actions: tuple[str, ...] = ()
     data: tuple[str, ...] = ()
+    #: what the prohibition leaves out, per dimension (`except for billing`): an action
+    #: known to be at or under these terms is not forbidden ("used only for billing")
+    exempt: Terms = ()
     condition: Condition | None = None
     exception: Condition | None = None
 
@@ -489,6 +495,7 @@ ACTION_OF_KIND: dict[str, str] = {
     "right": "exercise",
 }
 KIND_OF_ACTION: dict[str, str] = {action: kind for kind, action in ACTION_OF_KIND.items()}
+KIND_OF_ACTION["sell"] = "sharing"  # a sharing clause written `sell`
 #: prohibition verbs (`never keep ...`) to action kinds
 ACTION_OF_VERB: dict[str, str] = {
     "collect": "collect", "use": "use", "share": "share", "sell": "sell", "keep": "retain",

@@ -57,6 +57,10 @@ def matches(rule: Rule, dim: str, value: object, vocab: Vocabulary) -> bool:
         days, until = value
         probe = _PeriodProbe(days, until)
         return _period_mismatch(clause.period, probe, vocab.ancestors) is None
+    for field, vocab_name, exempt in item.exempt:  # `except for ...`: known to be out
+        if field == dim and value is not ABSENT and \
+                not exempt.isdisjoint(vocab.ancestors(vocab_name, value)):
+            return False
     for field, vocab_name, allowed in item.dims:
         if field == dim:
             if allowed is None:
@@ -82,6 +86,8 @@ def masks(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
     `user.contact.email` also applies to an action on `user` (any overlap): it is
     filed under every ancestor of what it names too, and found under the value.
     """
+    if any(field == dim for rule in rules for field, _, _ in rule.item.exempt):
+        return masks_by_pairs(dim, rules, vocabs, values)  # `except` on this dimension
     if dim == "period":
         if any(_after_period(rule) for rule in rules):  # days after an event: pair by pair
             return masks_by_pairs(dim, rules, vocabs, values)

@@ -62,12 +62,16 @@ Action = create_model(
                                   description="retain: for this many days (a whole number); "
                                   "with until, this many days after the event")),
     until=(str | None, Field(default=None, description="retain: until this event")),
+    collected_for=(str | None, Field(default=None, description="the purpose the data was "
+                                     "collected for: the fact original_purpose is derived "
+                                     "from it and the action's purpose")),
     context=(dict[str, StrictBool | Number | Name], Field(
         default_factory=dict, description="facts about the situation, e.g. consent")),
 )
 
 _TERM_FIELDS: tuple[tuple[str, m.Vocab], ...] = tuple(
-    (d.name, d.vocab) for d in m.DIMENSIONS) + (("until", m.Vocab.event),)
+    (d.name, d.vocab) for d in m.DIMENSIONS) + (("until", m.Vocab.event),
+                                                ("collected_for", m.Vocab.purpose))
 
 
 def parse_action(raw: object, vocabulary: Vocabulary, *, source: str = "<action>",
@@ -92,7 +96,23 @@ def parse_action(raw: object, vocabulary: Vocabulary, *, source: str = "<action>
     problems = check_terms(action, vocabulary)
     if problems:
         raise ActionError(_located_capped(problems, source, text), _sources(source, text))
-    return action
+    return _derived(action, vocabulary, source, text)
+
+
+def _derived(action: Action, vocabulary: Vocabulary, source: str, text: str | None) -> Action:
+    """The facts an action's fields imply: `original_purpose` from `collected_for`."""
+    if action.collected_for is None:
+        return action
+    same = action.purpose is not None and action.collected_for in \
+        vocabulary.ancestors(m.Vocab.purpose, action.purpose)
+    given = action.context.get("original_purpose")
+    if given is not None and given is not same:
+        raise ActionError((_locate(Diagnostic(
+            "contradiction", f"context.original_purpose: `{str(given).lower()}` contradicts "
+            f"collected_for `{action.collected_for}` and purpose `{action.purpose}`", None,
+            "give collected_for, or the fact, not both"), source, text),),
+            _sources(source, text))
+    return action.model_copy(update={"context": {**action.context, "original_purpose": same}})
 
 
 class _Duplicate(ValueError):

@@ -37,6 +37,7 @@ class CompiledClause:
     encrypts: bool = False                   # a security clause that encrypts
     state_duties: dict[str, tuple[Duty, ...]] | None = None  # security: per action kind
     exception_node: m.Condition | None = None  # a prohibition's `unless`
+    exempt: Dims = ()                        # a prohibition's `except` dimensions
     exception: Compiled | None = None
 
 
@@ -58,6 +59,9 @@ def _compile(clause: m.AnyClause, order: int) -> CompiledClause:
         condition=compile_condition(node) if node is not None else None,
         duties=tuple(Duty(clause.id, ob) for ob in getattr(clause, "obligations", ()))
         + _end_duties(clause))
+    if isinstance(clause, m.Prohibition):
+        item.exempt = tuple((name, m.DIMENSION[name].vocab, frozenset(keys))
+                            for name, keys in clause.exempt)
     if isinstance(clause, m.Prohibition) and clause.exception is not None:
         item.exception_node = clause.exception
         item.exception = compile_condition(clause.exception)

@@ -78,12 +78,17 @@ def choice_condition(choice: m.Choice | None) -> m.Condition | None:
 
 
 def effective_condition(clause: m.Clause) -> m.Condition | None:
-    """A clause's own condition joined with what its consent mode requires."""
-    own = getattr(clause, "condition", None)
-    implied = choice_condition(getattr(clause, "choice", None))
-    if own is None or implied is None:
-        return own if implied is None else implied
-    return m.All(operands=(implied, own))
+    """A clause's own condition joined with what its consent mode and its frequency
+    limit (`at most N`: fewer than N before, the standard fact `previous`) require."""
+    parts = [choice_condition(getattr(clause, "choice", None))]
+    at_most = getattr(clause, "at_most", None)
+    if at_most is not None:
+        parts.append(m.Comparison(fact="previous", op="<", value=at_most))
+    parts.append(getattr(clause, "condition", None))
+    present = [part for part in parts if part is not None]
+    if len(present) <= 1:
+        return present[0] if present else None
+    return m.All(operands=tuple(present))
 
 
 @dataclass(frozen=True, slots=True)

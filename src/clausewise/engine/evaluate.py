@@ -117,7 +117,14 @@ def _escapes(item: CompiledClause, terms: Terms) -> str | None:
     An action that leaves out a dimension the prohibition names does not escape it:
     a share with no purpose may be for the prohibited one (fail closed).
     """
-    return next(_missed(item, None, terms, None, unstated_misses=False), None)
+    missed = next(_missed(item, None, terms, None, unstated_misses=False), None)
+    if missed is not None:
+        return missed
+    for field, _vocab, exempt in item.exempt:  # `except for billing`: known to be billing
+        above = terms[field]
+        if above is not None and not exempt.isdisjoint(above):
+            return field
+    return None
 
 
 def _prohibition(item: CompiledClause, action: Action, category: str | None,
@@ -144,6 +151,10 @@ def _prohibition(item: CompiledClause, action: Action, category: str | None,
     unstated = tuple(f"{field} other than {' or '.join(sorted(allowed))}"
                      for field, _vocab, allowed in item.dims
                      if allowed is not None and terms[field] is None)
+    unstated += tuple(f"{field} under {' or '.join(sorted(exempt))}"
+                      for field, _vocab, exempt in item.exempt if terms[field] is None) \
+        + tuple(f"{field} under {' or '.join(sorted(exempt))}"
+                for field, _vocab, exempt in item.exempt if terms[field] is not None)
     missing = tuple(f for f in m.condition_facts(item.exception_node) if f not in ctx)
     given = tuple((f, ctx[f]) for f in m.condition_facts(item.exception_node) if f in ctx)
     return Reason("forbids", item.clause.id, category, tuple(needs) + unstated, missing, given)

@@ -35,6 +35,7 @@ _HEADER_REPEATABLE = ("contacts", "complaints", "certifications", "texts")
 _SPELLING = {
     **{d.attr: "/".join(d.keywords) for d in m.DIMENSIONS},
     "data": "the data verb", "never": "never", "about": "about", "when": "if",
+    "except": "except", "at_most": "at most",
     "unless": "unless", "choice": "consent", "required": "required", "optional": "optional",
     "timing": "before/after/within", "ending": "then",
     "period": "for N days/until/indefinitely/as long as needed for",
@@ -233,6 +234,7 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
         return method
 
     about = _field("about")
+    except_ = _field("except")
     when = _field("when")
     unless = _field("unless")
     choice = _field("choice", lambda c: m.Choice(str(c[0])))
@@ -245,6 +247,7 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
     period_forever = _field("period", lambda c: ("forever", None))
     period_needed = _field("period", lambda c: ("needed", c[0]))
     ending = _field("ending", lambda c: str(c[0]))
+    at_most = _field("at_most")
 
     def unit_days(self, meta: Meta, children: list[Any]) -> str:
         return "days"
@@ -284,6 +287,10 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
         for name in ("states", "obligations"):  # gathered in lists: appending is linear
             if name in values:
                 values[name] = tuple(values[name])
+        if "exempt" in values:
+            stated = values["exempt"]
+            values["exempt"] = tuple((d.name, stated[d.name]) for d in m.DIMENSIONS
+                                     if d.name in stated)
         if "terms" in values:  # in the table's order, so equal clauses compare equal
             stated = values["terms"]
             values["terms"] = tuple((d.name, stated[d.name]) for d in m.DIMENSIONS
@@ -360,6 +367,14 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
             if "period" not in allowed:
                 return refuse("a retention period")
             values["period"] = self._period(value, f, values)
+        elif name == "at_most":
+            if "at_most" not in allowed:
+                return refuse("`at most`")
+            count = self.number(value)
+            if count < 1:
+                self.error("bad-number", "`at most 0` permits nothing", f.span,
+                           "remove the clause, or write a prohibition")
+            values["at_most"] = count
         elif name == "ending":
             if "ending" not in allowed:
                 return refuse("`then`")
@@ -388,6 +403,16 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
                            "as needed for`", f.span, "name the purposes once, in `as long as "
                            "needed for`")
             terms[dimension.name] = self.refs(dimension.vocab, value)
+        elif name == "except":
+            inner: _Field = value
+            dimension = _DIMENSION_OF_ATTR[inner.name]
+            if cls is not m.Prohibition or cls.kind not in dimension.kinds:
+                return refuse("`except`")
+            exempt = values.setdefault("exempt", {})
+            if dimension.name in exempt:
+                self.error("duplicate-field", f"`except {inner.keyword}` is given twice",
+                           f.span, "list every exception in one line")
+            exempt[dimension.name] = self.refs(dimension.vocab, inner.value)
         elif name == "about":
             if cls is not m.Disclaimer:
                 return refuse("`about`")
@@ -522,7 +547,8 @@ def _allowed_help(cls: type[m.Clause]) -> str:
         "timing": "before / after / within", "ending": "then deleted / anonymized",
         "period": "for N days / until / indefinitely / as long as needed for",
         "states": "in transit / at rest", "means": "using", "obligations": "must", "text": "text",
-        "measure": None, "terms": None, "sells": None,
+        "measure": None, "terms": None, "sells": None, "exempt": "except ...",
+        "at_most": "at most N times",
     }
     words = [spelled[f] for f in fields if spelled.get(f) and f not in ("data", "text")]
     dimensions = [" / ".join(d.keywords) for d in m.DIMENSIONS if cls.kind in d.kinds]

@@ -49,9 +49,17 @@ _SAID = {"subject", "recipient", "purpose", "event", "method", "channel", "right
 
 def _more(clause: m.AnyClause, vocab: Vocabulary) -> str:
     """The clause's other dimensions, each by its phrase: "by our employees", "in the EEA"."""
-    return " ".join(m.DIMENSION[name].phrase.format(w.labels(vocab, m.DIMENSION[name].vocab,
-                                                             keys, "or"))
-                    for name, keys in clause.terms if name not in _SAID and keys)
+    phrases = [m.DIMENSION[name].phrase.format(w.labels(vocab, m.DIMENSION[name].vocab,
+                                                        keys, "or"))
+               for name, keys in clause.terms if name not in _SAID and keys]
+    at_most = getattr(clause, "at_most", None)
+    if at_most is not None:
+        phrases.append("at most once" if at_most == 1 else f"at most {at_most} times")
+    for name, keys in getattr(clause, "exempt", ()):
+        dimension = m.DIMENSION[name]
+        phrases.append("except " + dimension.phrase.format(
+            w.labels(vocab, dimension.vocab, keys, "or")))
+    return " ".join(phrases)
 
 
 def _say(*parts: str, restriction: str = "", duties: tuple[m.Obligation, ...] = (),
