@@ -396,3 +396,14 @@ def test_the_server_keeps_includes_in_the_tree_too(tree: Path) -> None:
     store = PolicyStore([str(root)], str(tree))
     assert store.get(None).version.engine.vocabulary.knows(clausewise.model.Vocab.recipient,
                                                            "courier")
+
+
+def test_a_reader_that_stops_reading_is_no_internal_error() -> None:
+    process = subprocess.Popen([sys.executable, "-m", "clausewise", "vocab"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()  # as `clausewise vocab | head -1` does
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert b"internal error" not in stderr and b"Traceback" not in stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -15,8 +16,9 @@ from ..safe_text import visible_line
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: exit codes shared by every verb; EXIT_BUG is never a decision, so a crash cannot
-#: pass for "deny" (1) in a script that only tests for allow
-EXIT_OK, EXIT_FINDING, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
+#: pass for "deny" (1) in a script that only tests for allow; EXIT_PIPE is what a
+#: shell reports for a reader that went away (`clausewise ... | head -1`)
+EXIT_OK, EXIT_FINDING, EXIT_INPUT, EXIT_BUG, EXIT_PIPE = 0, 1, 2, 3, 141
 
 BUG_REPORT = ("clausewise: internal error ({kind}: {message}); this is a bug, please report "
               "it with the command and input that caused it")
@@ -44,6 +46,9 @@ def reports_errors(func: F) -> F:
         except (SystemExit, KeyboardInterrupt, click.exceptions.Exit, click.ClickException,
                 click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # the reader stopped reading: nothing is wrong with us
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_PIPE)
         except BaseException as exc:  # noqa: BLE001 - the one place a bug is turned into words
             try:
                 message = visible_line(str(exc)[:200]) or "no message"
