@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clausewise.cli import main
-from clausewise.errors import PolicyError
+from clausewise.errors import Diagnostic, PolicyError
 from clausewise.grammar.build import MAX_DEPTH
 from clausewise.grammar.parser import parse
 from clausewise.loader import MAX_BYTES, MAX_INCLUDE_DEPTH, load, read_source
@@ -344,3 +344,75 @@ def test_includes_nested_too_deep_are_refused_at_the_include(tmp_path: Path) -> 
     [diagnostic] = caught.value.diagnostics
     assert diagnostic.code == "include-too-deep"
     assert diagnostic.span.line == 1
+
+
+# ------------------------------------------------- the mistakes editors make
+
+
+def _syntax_error(text: str) -> Diagnostic:
+    with pytest.raises(PolicyError) as caught:
+        parse(text, "mistake.policy")
+    [diagnostic] = caught.value.diagnostics
+    return diagnostic
+
+
+@pytest.mark.parametrize("words, digits", [
+    ("one", 1), ("twelve", 12), ("twenty", 20), ("sixty", 60), ("ninety", 90),
+    ("a hundred", 100), ("two hundred", 200), ("twenty-one", 21)])
+def test_a_number_in_words_is_written_back_in_digits(words: str, digits: int) -> None:
+    found = _syntax_error(f"retention logs\n  keep user\n  for {words} days\nend\n")
+    assert found.message.startswith(f"write the number in digits: `{digits}`, not `{words}`")
+    assert found.help == f"write `for {digits} days`"
+
+
+def test_a_unit_the_grammar_lacks_is_counted_in_days_and_named_from_the_grammar() -> None:
+    found = _syntax_error("notification n\n  on merger\n  within 3 months\nend\n")
+    assert found.message == "`within` takes days, not `months`"
+    assert found.help == "write `within 90 days`"
+    assert (found.span.line, found.span.column) == (3, 12)  # the unit Lark stopped at
+
+
+def _grammar_takes(text: str) -> bool:
+    try:
+        parse(text, "probe.policy")
+    except PolicyError:
+        return False
+    return True
+
+
+def test_a_frequency_word_names_the_frequency_field_only_if_the_grammar_has_one() -> None:
+    found = _syntax_error("use u\n  use user\n  twice a month\nend\n")
+    if _grammar_takes("use u\n  use user\n  at most 2 times\nend\n"):
+        assert found.help == "write `at most 2 times`"
+    else:
+        assert "a condition on a counted fact" in found.message
+        assert "`if messages_sent < 1`" in found.help
+
+
+def test_a_quote_inside_a_text_points_at_the_quote_that_ends_it_too_soon() -> None:
+    found = _syntax_error('use u\n  use user\n  text ""cookies" are small files"\nend\n')
+    assert (found.span.line, found.span.column) == (3, 9)
+    assert found.help == 'write `text "\\"cookies\\" are small files"`'
+
+
+def test_a_misspelt_field_after_a_term_is_still_a_misspelt_field() -> None:
+    found = _syntax_error("sharing s\n  share user\n  with partner fro customer\nend\n")
+    assert found.message.startswith("unexpected `fro`")
+    assert found.help == "did you mean `from`?"
+
+
+def test_a_term_of_several_words_in_a_list_offers_underscores_or_commas() -> None:
+    # `brokers` may be the policy's own term, unknown before it parses: both readings
+    found = _syntax_error("sharing s\n  share user\n  with partner brokers\nend\n")
+    assert found.help == ("write `with partner_brokers`, or separate several terms with "
+                          "commas: `with partner, brokers`")
+
+
+def test_each_item_of_a_file_gets_its_own_hint() -> None:
+    text = ("define recipient broker\n\nsharing s\n  share user\n  with service provider\nend\n"
+            "\nretention r\n  keep user\n  for thirty days\nend\n")
+    with pytest.raises(PolicyError) as caught:
+        parse(text, "several.policy")
+    assert [d.help for d in caught.value.diagnostics] == [
+        'write `define recipient broker "its label"`', "write `with service_provider`",
+        "write `for 30 days`"]
