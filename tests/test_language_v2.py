@@ -465,3 +465,58 @@ def test_except_and_at_most_are_diffed(tmp_path: Path) -> None:
                                                   body.replace("at most 1", "at most 2"))])
     [widened] = [c for c in result.changes if c.cls == "widening"]
     assert widened.witness.context["previous"] == 1
+
+
+# -------------------------------------------------------------------- 10. dates
+DATED = """
+sharing ad-partners
+  share user.device
+  with advertiser
+  expires 2020-06-30
+end
+
+use new-analytics
+  use user.device
+  for analytics
+  effective 2021-01-01
+end
+"""
+
+
+@pytest.mark.parametrize("action, day, decision", [
+    ({"action": "share", "recipient": "advertiser"}, "2020-06-29", "allow"),
+    ({"action": "share", "recipient": "advertiser"}, "2020-06-30", "deny"),  # stopped that day
+    ({"action": "use", "purpose": "analytics"}, "2021-01-01", "allow"),
+    ({"action": "use", "purpose": "analytics"}, "2020-12-31", "deny"),
+    ({"action": "use", "purpose": "analytics"}, None, "deny"),  # undated: fail closed
+    ({"action": "use", "purpose": "analytics"}, "2011-12-31", "deny"),  # before the policy
+])
+def test_practices_start_and_stop_on_dates(tmp_path: Path, action: dict, day: str | None,
+                                           decision: str) -> None:
+    e = engine(tmp_path, DATED, header='policy "D"\n  effective 2012-01-01\nend\n\n')
+    context = {"date": day} if day else {}
+    got = e.check({**action, "data": ["user.device.ip_address"], "context": context})
+    assert got.effect == decision
+    if day == "2011-12-31":
+        assert e.explain(got)["reasons"][0]["why"] == \
+            "outside what this policy covers: it takes effect on 2012-01-01"
+
+
+def test_dates_are_checked_said_and_diffed(tmp_path: Path) -> None:
+    from clausewise.renderers import render
+
+    with pytest.raises(ActionError) as caught:
+        engine(tmp_path, DATED).check({"action": "use", "data": ["user.device"],
+                                       "purpose": "analytics", "context": {"date": "2021-13-01"}})
+    assert caught.value.codes == ("fact-type",)
+    with pytest.raises(PolicyError) as caught:
+        engine(tmp_path, "use u\n  use user\n  if date >= 5\nend\n")
+    assert caught.value.codes == ("fact-type",)
+    path = tmp_path / "p.policy"
+    path.write_text(HEADER + DATED)
+    words = " ".join(render(load(path), "text", False).split())
+    assert "before June 30, 2020" in words and "from January 1, 2021" in words
+    result = diff(*[load(p) for p in _write_pair(
+        tmp_path, DATED, DATED.replace("effective 2021-01-01", "effective 2020-01-01"))])
+    [widened] = [c for c in result.changes if c.cls == "widening"]
+    assert "2020-01-01" <= widened.witness.context["date"] < "2021-01-01"

@@ -78,6 +78,7 @@ class FactType(str, Enum):
     bool = "bool"
     int = "int"
     enum = "enum"  # one of a declared list of names: `define fact plan enum free, pro`
+    date = "date"  # a calendar day, YYYY-MM-DD: the standard fact `date` of an action
 
 
 class TermDef(Node):
@@ -108,7 +109,7 @@ class FactIsTrue(Node):
 class Comparison(Node):
     fact: str
     op: Literal["<", "<=", ">", ">=", "==", "!="]
-    value: bool | int | str  # str: one of an enum fact's names
+    value: bool | int | date | str  # str: one of an enum fact's names
 
 
 class Not(Node):
@@ -362,6 +363,10 @@ class Permission(Clause):
     #: `at most N`: covers an action only while fewer than N were done before
     #: (the standard fact `previous`)
     at_most: int | None = None
+    #: `effective DATE` / `expires DATE`: the practice starts on, and stops on, these
+    #: days (conditions on the standard fact `date`)
+    effective: date | None = None
+    expires: date | None = None
     obligations: tuple[Obligation, ...] = ()
 
 

@@ -8,6 +8,7 @@ stages work the same way). All findings are collected, then sorted by position.
 from __future__ import annotations
 
 from bisect import bisect_left
+from datetime import date
 from collections.abc import Callable, Iterator
 
 from . import model as m
@@ -224,7 +225,10 @@ def _check_condition(node: m.Condition, vocabulary: Vocabulary) -> Iterator[Diag
                          Suggestion(node.fact, "fact", f"declare it with `define fact "
                                     f"{node.fact} bool \"what it means\"`"))
         return
-    if isinstance(node, m.FactIsTrue) and fact.type is m.FactType.enum:
+    if isinstance(node, m.FactIsTrue) and fact.type is m.FactType.date:
+        yield Diagnostic("fact-type", f"fact `{node.fact}` is a day, not true or false",
+                         node.span, f"compare it, e.g. `{node.fact} >= 2021-01-01`")
+    elif isinstance(node, m.FactIsTrue) and fact.type is m.FactType.enum:
         yield Diagnostic("fact-type", f"fact `{node.fact}` is one of {_names(fact)}, not "
                          "true or false", node.span,
                          f"compare it, e.g. `{node.fact} == {fact.values[0]}`")
@@ -243,6 +247,14 @@ def _check_condition(node: m.Condition, vocabulary: Vocabulary) -> Iterator[Diag
             yield Diagnostic("unknown-value", f"`{node.value}` is not one of the values of "
                              f"fact `{node.fact}` ({_names(fact)})", node.span,
                              did_you_mean(node.value, fact.values))
+    elif isinstance(node, m.Comparison) and fact.type is m.FactType.date:
+        if not isinstance(node.value, date):
+            yield Diagnostic("fact-type", f"fact `{node.fact}` is a day and is compared with "
+                             "a date", node.span, f"write e.g. `{node.fact} >= 2021-01-01`")
+    elif isinstance(node, m.Comparison) and isinstance(node.value, date):
+        yield Diagnostic("fact-type", f"fact `{node.fact}` is not a day and cannot be "
+                         f"compared with the date `{node.value}`", node.span,
+                         "a date is compared with a date fact, e.g. `date >= 2021-01-01`")
     elif isinstance(node, m.Comparison) and isinstance(node.value, str):
         yield Diagnostic("fact-type", f"fact `{node.fact}` is "
                          f"{'a number' if fact.type is m.FactType.int else 'true or false'} "

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from datetime import date, timedelta
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -129,6 +130,8 @@ def _fact_values(facts: list[str], thresholds: dict[str, list[int]],
         declared = vocabs[1].facts.get(name) or vocabs[0].facts.get(name)
         if declared is not None and declared.type is m.FactType.int:
             out.append([ABSENT, *thresholds.get(name, [0])])
+        elif declared is not None and declared.type is m.FactType.date:
+            out.append([ABSENT, *thresholds.get(name, ["2000-01-01"])])
         elif declared is not None and declared.type is m.FactType.enum:
             names = dict.fromkeys(declared.values)
             for side in vocabs:  # a name either version knows
@@ -151,7 +154,14 @@ def _thresholds(rules: list[Rule]) -> dict[str, list[int]]:
                     and not isinstance(node.value, bool):
                 points.setdefault(node.fact, set()).update(
                     {max(0, node.value - 1), node.value, node.value + 1})
-    return {name: sorted(values) for name, values in points.items()}
+            elif isinstance(node, m.Comparison) and isinstance(node.value, date):
+                points.setdefault(node.fact, set()).update(_days_around(node.value))
+    return {name: sorted(values) for name, values in points.items()}  # type: ignore[type-var]
+
+
+def _days_around(day: date) -> set[str]:
+    """The day before, the day and the day after, as actions write them."""
+    return {(day + timedelta(days=delta)).isoformat() for delta in (-1, 0, 1)}
 
 
 def _facts_of(rules: list[Rule], mask: int) -> list[str]:
@@ -206,6 +216,10 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
             yield from walk(depth + 1, combined, chosen + (value,))
 
     thresholds = _thresholds(rules)
+    effective = [side.effective for side in sides if side.effective is not None]
+    if effective:  # a policy's effective date decides every dated action
+        thresholds["date"] = sorted(set(thresholds.get("date", [])) | {
+            day for value in effective for day in _days_around(date.fromisoformat(value))})
     # each rule's decisive content as a small int, so leaves compare cheaply
     interned: dict[tuple[object, ...], int] = {}
     key_ids = [interned.setdefault(_semantic_key(rule), len(interned)) for rule in rules]
@@ -216,6 +230,8 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
             continue  # the same clauses decide on both sides: the same decisions
         guards, private = matched.shared_prohibitions()
         facts = [f for f in _facts_of(rules, mask) if f not in private]
+        if effective and "date" not in facts:
+            facts.append("date")
         if len(facts) > MAX_FACTS:
             raise _too_many_facts(kind, facts, rules, mask)
         unblock = _Unblocker(guards, private, facts, _fact_values(private, thresholds, vocabs))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr,
@@ -274,12 +275,25 @@ def check_terms(action: Action, vocabulary: Vocabulary) -> list[Diagnostic]:
                 fact.type is m.FactType.int and isinstance(value, bool):
             found.append(Diagnostic("fact-type", f"context.{name}: `{name}` is a number, "
                                     f"not {_shown(value)}", None))
+        elif fact.type is m.FactType.date and not _is_day(value):
+            found.append(Diagnostic("fact-type", f"context.{name}: `{name}` is a day written "
+                                    f"YYYY-MM-DD, not {_shown(value)}", None,
+                                    'e.g. "2021-03-01"'))
         elif fact.type is m.FactType.enum and value not in fact.values:
             found.append(Diagnostic(
                 "fact-type", f"context.{name}: `{name}` is one of "
                 f"{', '.join(fact.values)}, not {_shown(value)}", None,
                 suggest(value, fact.values) if isinstance(value, str) else None))
     return found
+
+
+def _is_day(value: object) -> bool:
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        return date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def _schema_error(exc: ValidationError, source: str, text: str | None) -> ActionError:

@@ -97,6 +97,9 @@ class CompiledPolicy:
         self.policy = policy
         self.vocabulary = vocabulary
         self.clauses = {clause.id: clause for clause in policy.clauses}
+        #: the day the policy takes effect (YYYY-MM-DD): earlier actions are outside it
+        header = policy.header
+        self.effective = header.effective.isoformat() if header and header.effective else None
         #: the sources the policy covers (empty: it names none, and covers all)
         self.covers = frozenset(policy.header.covers if policy.header else ())
         #: the scope as a rule on the source dimension, for the diff (None: no scope)

@@ -10,6 +10,7 @@ walks the model only when a decision needs to say why.
 from __future__ import annotations
 
 import operator
+from datetime import date
 from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ def compile_condition(node: m.Condition) -> Compiled:
         return lambda ctx: ctx.get(fact)  # type: ignore[return-value]
     if isinstance(node, m.Comparison):
         fact, op, value = node.fact, _OPS[node.op], node.value
+        if isinstance(value, date):  # days are given as YYYY-MM-DD, which sorts as dates
+            value = value.isoformat()
 
         def compare(ctx: Context) -> bool | None:
             given = ctx.get(fact)
@@ -84,6 +87,10 @@ def effective_condition(clause: m.Clause) -> m.Condition | None:
     at_most = getattr(clause, "at_most", None)
     if at_most is not None:
         parts.append(m.Comparison(fact="previous", op="<", value=at_most))
+    if getattr(clause, "effective", None) is not None:
+        parts.append(m.Comparison(fact="date", op=">=", value=clause.effective))
+    if getattr(clause, "expires", None) is not None:
+        parts.append(m.Comparison(fact="date", op="<", value=clause.expires))
     parts.append(getattr(clause, "condition", None))
     present = [part for part in parts if part is not None]
     if len(present) <= 1:

@@ -38,6 +38,10 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
     terms = {field: ancestors(vocab, value) if value is not None else None
              for (field, vocab), value in zip(VOCAB_OF_FIELD.items(), shape)}
     slots = action.data or (None,)
+    day = ctx.get("date")
+    if policy.effective is not None and isinstance(day, str) and day < policy.effective:
+        return Decision("deny", (Reason("outside", None, None,
+                                        (f"date >= {policy.effective}",)),))
     if policy.covers and kind in m.DIMENSION["source"].actions:
         outside = _outside(policy, action, terms)
         if outside is not None and outside.role == "outside":

@@ -41,6 +41,9 @@ def reason_why(reason: Reason, vocabulary: Vocabulary) -> str:
                 "names no source: assumed to be covered"
         return f"would prohibit it, but {facts} was not given: assumed not to apply"
     if reason.role == "outside":
+        if reason.needs[0].startswith("date >= "):
+            return f"outside what this policy covers: it takes effect on " \
+                f"{reason.needs[0].removeprefix('date >= ')}"
         return f"outside what this policy covers: it covers only a {reason.needs[0]}"
     parts = []
     if reason.needs:

@@ -35,7 +35,7 @@ _HEADER_REPEATABLE = ("contacts", "complaints", "certifications", "texts")
 _SPELLING = {
     **{d.attr: "/".join(d.keywords) for d in m.DIMENSIONS},
     "data": "the data verb", "never": "never", "about": "about", "when": "if",
-    "except": "except", "at_most": "at most",
+    "except": "except", "at_most": "at most", "starts": "effective", "stops": "expires",
     "unless": "unless", "choice": "consent", "required": "required", "optional": "optional",
     "timing": "before/after/within", "ending": "then",
     "period": "for N days/until/indefinitely/as long as needed for",
@@ -182,6 +182,9 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
     def name_value(self, meta: Meta, children: list[Token]) -> str:
         return str(children[0])
 
+    def date_value(self, meta: Meta, children: list[Token]) -> date | int:
+        return self._date(children[0]) or 0
+
     def negation(self, meta: Meta, children: list[Any]) -> m.Condition:
         return self._nest(m.Not(operand=children[0], span=self.span(meta)), meta, children)
 
@@ -248,6 +251,8 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
     period_needed = _field("period", lambda c: ("needed", c[0]))
     ending = _field("ending", lambda c: str(c[0]))
     at_most = _field("at_most")
+    starts = _field("starts")
+    stops = _field("stops")
 
     def unit_days(self, meta: Meta, children: list[Any]) -> str:
         return "days"
@@ -367,6 +372,17 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
             if "period" not in allowed:
                 return refuse("a retention period")
             values["period"] = self._period(value, f, values)
+        elif name in ("starts", "stops"):
+            attr = "effective" if name == "starts" else "expires"
+            if attr not in allowed:
+                return refuse(f"`{attr}`")
+            day = self._date(value)
+            if day is not None:
+                values[attr] = day
+            if values.get("effective") and values.get("expires") and \
+                    values["expires"] <= values["effective"]:
+                self.error("bad-date", "the practice expires before it takes effect", f.span,
+                           "`expires` is the first day it no longer applies")
         elif name == "at_most":
             if "at_most" not in allowed:
                 return refuse("`at most`")
@@ -548,7 +564,7 @@ def _allowed_help(cls: type[m.Clause]) -> str:
         "period": "for N days / until / indefinitely / as long as needed for",
         "states": "in transit / at rest", "means": "using", "obligations": "must", "text": "text",
         "measure": None, "terms": None, "sells": None, "exempt": "except ...",
-        "at_most": "at most N times",
+        "at_most": "at most N times", "effective": "effective DATE", "expires": "expires DATE",
     }
     words = [spelled[f] for f in fields if spelled.get(f) and f not in ("data", "text")]
     dimensions = [" / ".join(d.keywords) for d in m.DIMENSIONS if cls.kind in d.kinds]

@@ -55,6 +55,10 @@ def _more(clause: m.AnyClause, vocab: Vocabulary) -> str:
     at_most = getattr(clause, "at_most", None)
     if at_most is not None:
         phrases.append("at most once" if at_most == 1 else f"at most {at_most} times")
+    if getattr(clause, "effective", None) is not None:
+        phrases.append(f"from {w.long_date(clause.effective)}")
+    if getattr(clause, "expires", None) is not None:
+        phrases.append(f"before {w.long_date(clause.expires)}")
     for name, keys in getattr(clause, "exempt", ()):
         dimension = m.DIMENSION[name]
         phrases.append("except " + dimension.phrase.format(
