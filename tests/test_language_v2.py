@@ -520,3 +520,46 @@ def test_dates_are_checked_said_and_diffed(tmp_path: Path) -> None:
         tmp_path, DATED, DATED.replace("effective 2021-01-01", "effective 2020-01-01"))])
     [widened] = [c for c in result.changes if c.cls == "widening"]
     assert "2020-01-01" <= widened.witness.context["date"] < "2021-01-01"
+
+
+# ---------------------------------------------------------- 11. security measures
+SAFEGUARDS = """
+collection accounts
+  collect user.authorization.credentials
+end
+
+collection contact
+  collect user.contact
+end
+
+security credentials
+  protect user.authorization
+  safeguard secure_authentication, access_limitation
+  using "hashed passwords and two-factor sign-in"
+end
+"""
+
+
+def test_security_measures_ride_along_with_the_data_they_protect(tmp_path: Path) -> None:
+    e = engine(tmp_path, SAFEGUARDS)
+    guarded = e.check({"action": "collect", "data": ["user.authorization.credentials"]})
+    assert [o["text"] for o in e.explain(guarded)["obligations"]] == [
+        "apply secure authentication (hashed passwords and two-factor sign-in)",
+        "apply access limited to those who need it (hashed passwords and two-factor sign-in)"]
+    plain = e.check({"action": "collect", "data": ["user.contact.email"]})
+    assert plain.allowed and plain.obligations == ()
+    with pytest.raises(PolicyError) as caught:
+        engine(tmp_path, "security s\n  protect user\n  safeguard audit\nend\n")
+    assert caught.value.diagnostics[0].help == "did you mean `audits`?"
+
+
+def test_security_measures_are_said_and_their_removal_is_a_widening(tmp_path: Path) -> None:
+    from clausewise.renderers import render
+
+    path = tmp_path / "p.policy"
+    path.write_text(HEADER + SAFEGUARDS)
+    words = " ".join(render(load(path), "text", False).split())
+    assert "we apply secure authentication and access limited to those who need it" in words
+    result = diff(*[load(p) for p in _write_pair(
+        tmp_path, SAFEGUARDS, SAFEGUARDS.replace(", access_limitation", ""))])
+    assert [c.cls for c in result.changes if c.kind == "collect"] == ["obligation-removed"]

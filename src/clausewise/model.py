@@ -72,6 +72,7 @@ class Vocab(str, Enum):
     place = "place"
     mechanism = "mechanism"
     basis = "basis"
+    safeguard = "safeguard"
 
 
 class FactType(str, Enum):
@@ -201,6 +202,14 @@ class FreeDuty(Node):
     text: str
 
 
+class SafeguardDuty(Node):
+    """A security measure (OPP-115: secure transfer, access limitation, audits, ...)."""
+
+    kind: Literal["safeguard"] = "safeguard"
+    safeguard: str
+    means: str | None = None
+
+
 class EndDuty(Node):
     """What happens to kept data at the end: deleted or anonymized, at the end of the
     period or once it is no longer needed for the clause's purposes."""
@@ -210,7 +219,7 @@ class EndDuty(Node):
     when: Literal["period", "unneeded"] = "period"
 
 
-Obligation = Union[EncryptDuty, NotifyDuty, OfferDuty, FreeDuty, EndDuty]
+Obligation = Union[EncryptDuty, NotifyDuty, OfferDuty, FreeDuty, EndDuty, SafeguardDuty]
 
 
 # -------------------------------------------------------------------- clauses
@@ -450,6 +459,9 @@ class Security(Clause):
     measure: Literal["encrypt", "protect"] = "protect"
     data: tuple[str, ...] = ()
     states: tuple[State, ...] = ()
+    #: the security measures it takes (`safeguard access_limitation, audits`), which
+    #: ride along with every collection, sharing and retention of its data
+    safeguards: tuple[str, ...] = ()
     means: str | None = None
 
 

@@ -70,9 +70,11 @@ def _compile(clause: m.AnyClause, order: int) -> CompiledClause:
                                                    channels=clause.channels))
     if isinstance(clause, m.Security):
         item.encrypts = clause.measure == "encrypt"
+        measures = tuple(Duty(clause.id, m.SafeguardDuty(safeguard=key, means=clause.means))
+                         for key in clause.safeguards)
         item.state_duties = {
             action: tuple(Duty(clause.id, _protection(clause, state))
-                          for state in clause.states if state in states)
+                          for state in clause.states if state in states) + measures
             for action, states in STATES_OF_ACTION.items()}
     return item
 

@@ -84,8 +84,9 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
             else:
                 unmet.append(Reason("unmet", item.clause.id, category))
         if not covered:
-            blockers.extend(unmet or (_nearest(policy, kind, category, candidates, action, terms)
-                                      if explain_denials else [Reason("no-clause", None, category)]))
+            blockers.extend(unmet or (
+                _nearest(policy, kind, category, candidates, action, terms)
+                if explain_denials else [Reason("no-clause", None, category)]))
 
     if kind != "notify" and action.event is not None:
         _notices(policy, action, blockers, duties)

@@ -69,6 +69,9 @@ def obligation_text(obligation: m.Obligation, vocabulary: Vocabulary) -> str:
     if isinstance(obligation, m.OfferDuty):
         right = vocabulary.label(m.Vocab.right, obligation.right)
         return f"offer a way to {right} via {channels(obligation.channels)}"
+    if isinstance(obligation, m.SafeguardDuty):
+        means = f" ({obligation.means})" if obligation.means else ""
+        return f"apply {vocabulary.label(m.Vocab.safeguard, obligation.safeguard)}{means}"
     if isinstance(obligation, m.EndDuty):
         how = "anonymize" if obligation.how == "anonymized" else "delete"
         return f"{how} it at the end of the period" if obligation.when == "period" \

@@ -36,6 +36,7 @@ _SPELLING = {
     **{d.attr: "/".join(d.keywords) for d in m.DIMENSIONS},
     "data": "the data verb", "never": "never", "about": "about", "when": "if",
     "except": "except", "at_most": "at most", "starts": "effective", "stops": "expires",
+    "safeguards": "safeguard",
     "unless": "unless", "choice": "consent", "required": "required", "optional": "optional",
     "timing": "before/after/within", "ending": "then",
     "period": "for N days/until/indefinitely/as long as needed for",
@@ -251,6 +252,7 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
     period_needed = _field("period", lambda c: ("needed", c[0]))
     ending = _field("ending", lambda c: str(c[0]))
     at_most = _field("at_most")
+    safeguards = _field("safeguards")
     starts = _field("starts")
     stops = _field("stops")
 
@@ -303,9 +305,10 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
         if cls is m.Prohibition and "actions" not in values:
             self.error("missing-field", f"prohibition `{id_token}` says nothing it prohibits",
                        self.span(meta), "add a line such as `never share user.health_and_medical`")
-        if cls is m.Security and "states" not in values:
+        if cls is m.Security and "states" not in values and "safeguards" not in values:
             self.error("missing-field", f"security clause `{id_token}` says neither `in transit`"
-                       " nor `at rest`", meta, "add `in transit`, `at rest`, or both")
+                       " nor `at rest`, and takes no `safeguard`", meta,
+                       "add `in transit`, `at rest`, or a `safeguard` line")
         if cls is m.Right and "right" not in dict(values.get("terms", ())):
             self.error("missing-field", f"right clause `{id_token}` grants no right", meta,
                        "add a line such as `grants correction`")
@@ -372,6 +375,10 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
             if "period" not in allowed:
                 return refuse("a retention period")
             values["period"] = self._period(value, f, values)
+        elif name == "safeguards":
+            if "safeguards" not in allowed:
+                return refuse("`safeguard`")
+            values["safeguards"] = self.refs(m.Vocab.safeguard, value)
         elif name in ("starts", "stops"):
             attr = "effective" if name == "starts" else "expires"
             if attr not in allowed:
@@ -565,6 +572,7 @@ def _allowed_help(cls: type[m.Clause]) -> str:
         "states": "in transit / at rest", "means": "using", "obligations": "must", "text": "text",
         "measure": None, "terms": None, "sells": None, "exempt": "except ...",
         "at_most": "at most N times", "effective": "effective DATE", "expires": "expires DATE",
+        "safeguards": "safeguard",
     }
     words = [spelled[f] for f in fields if spelled.get(f) and f not in ("data", "text")]
     dimensions = [" / ".join(d.keywords) for d in m.DIMENSIONS if cls.kind in d.kinds]

@@ -161,8 +161,16 @@ def _prohibition(c: m.Prohibition, policy: m.Policy, vocab: Vocabulary) -> str:
 
 
 def _security(c: m.Security, policy: m.Policy, vocab: Vocabulary) -> str:
-    return _say(f"we {c.measure}", _data(vocab, c.data), w.states(c.states),
+    if not c.states:  # measures only: "To protect your data we apply audits and ..."
+        measures = w.labels(vocab, m.Vocab.safeguard, c.safeguards)
+        return _say(f"to protect {_data(vocab, c.data)} we apply {measures}",
+                    f"using {c.means}" if c.means else "", vocab=vocab)
+    text = _say(f"we {c.measure}", _data(vocab, c.data), w.states(c.states),
                 f"using {c.means}" if c.means else "", vocab=vocab)
+    if c.safeguards:
+        measures = w.labels(vocab, m.Vocab.safeguard, c.safeguards)
+        text += " " + w.sentence(f"we also apply {measures}")
+    return text
 
 
 def _disclaimer(c: m.Disclaimer, policy: m.Policy, vocab: Vocabulary) -> str:

@@ -191,6 +191,12 @@ def obligation(vocab: Vocabulary, duty: m.Obligation) -> str:
         via = join([label(vocab, m.Vocab.channel, c) for c in duty.channels], "or")
         right = label(vocab, m.Vocab.right, duty.right)
         return f"offer you a way to {right}" + (f" through {via}" if via else "")
+    if isinstance(duty, m.SafeguardDuty):
+        return f"apply {label(vocab, m.Vocab.safeguard, duty.safeguard)}"
+    if isinstance(duty, m.EndDuty):
+        how = "anonymize" if duty.how == "anonymized" else "delete"
+        return f"{how} it at the end of the period" if duty.when == "period" \
+            else f"{how} it once we no longer need it"
     return duty.text
 
 
