@@ -26,6 +26,7 @@ from clausewise.engine import Decision, decide
 from clausewise.loader import load
 from clausewise.renderers import render
 
+from decision_cases import assert_case, exercised
 from conftest import DATA, ROOT
 
 EXAMPLES = ROOT / "rules" / "examples"
@@ -53,22 +54,6 @@ def all_cases() -> Iterable[Any]:
     for name in POLICIES:
         for case in cases_of(name):
             yield pytest.param(name, case, id=f"{name}:{case['id']}")
-
-
-def duty_summary(obligation: m.Obligation) -> str:
-    """A duty as the case files write it (the same words as kareo.yaml's)."""
-    if isinstance(obligation, m.EncryptDuty):
-        return f"encrypt {obligation.state.value}"
-    if isinstance(obligation, m.NotifyDuty):
-        return f"notify {obligation.timing.when if obligation.timing else 'unstated'}"
-    if isinstance(obligation, m.OfferDuty):
-        return f"offer {obligation.right}"
-    return "duty"
-
-
-def exercised(decision: Decision) -> set[str]:
-    """The clauses a decision rests on: its determining clauses and its duties' clauses."""
-    return set(decision.clause_ids) | {duty.clause for duty in decision.obligations}
 
 
 # ------------------------------------------------------------------ the policies
@@ -136,33 +121,7 @@ def test_seeds_quote_the_policy(name: str) -> None:
 
 @pytest.mark.parametrize("name, case", all_cases())
 def test_example_decision(name: str, case: dict[str, Any]) -> None:
-    engine = engine_of(name)
-    decision = engine.check(case["action"])
-    assert decision.effect == case["decision"], engine.explain_text(decision)
-    assert list(decision.clause_ids) == case["clause_ids"], engine.explain_text(decision)
-
-    got_duties = sorted((duty.clause, duty_summary(duty.obligation))
-                        for duty in decision.obligations)
-    if decision.allowed:
-        assert got_duties == sorted(tuple(pair) for pair in case["obligations"])
-    else:
-        assert got_duties == [], "a denial carries no obligations"
-
-    if "unmet" in case:
-        assert [(r.clause, list(r.needs)) for r in decision.unmet] == \
-            [(clause, needs) for clause, needs in case["unmet"]]
-
-    for expected in case.get("reasons", []):
-        matches = [r for r in decision.reasons
-                   if r.role == expected["role"] and r.clause == expected.get("clause")]
-        assert matches, f"no `{expected['role']}` reason for {expected.get('clause')}: " \
-                        f"{decision.reasons}"
-        if "missing" in expected:
-            assert any(set(expected["missing"]) <= set(r.missing) for r in matches), matches
-        if "needs" in expected:
-            assert any(list(r.needs) == expected["needs"] for r in matches), matches
-        if "given" in expected:
-            assert any(set(expected["given"].items()) <= set(r.given) for r in matches), matches
+    assert_case(engine_of(name), case)
 
 
 @pytest.mark.parametrize("name, case", all_cases())

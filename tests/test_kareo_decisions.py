@@ -18,6 +18,7 @@ from clausewise import model as m
 from clausewise.api import Engine
 from clausewise.engine import Decision, decide
 
+from decision_cases import assert_case, exercised
 from conftest import DATA, KAREO
 
 CASES_FILE = DATA / "decisions" / "kareo.yaml"
@@ -32,21 +33,6 @@ def engine() -> Engine:
 
 def by_id(cases: Iterable[dict[str, Any]]) -> list[Any]:
     return [pytest.param(case, id=case["id"]) for case in cases]
-
-
-def duty_summary(obligation: m.Obligation) -> str:
-    if isinstance(obligation, m.EncryptDuty):
-        return f"encrypt {obligation.state.value}"
-    if isinstance(obligation, m.NotifyDuty):
-        return f"notify {obligation.timing.when if obligation.timing else 'unstated'}"
-    if isinstance(obligation, m.OfferDuty):
-        return f"offer {obligation.right}"
-    return "duty"
-
-
-def exercised(decision: Decision) -> set[str]:
-    """The clauses a decision rests on: its determining clauses and its duties' clauses."""
-    return set(decision.clause_ids) | {duty.clause for duty in decision.obligations}
 
 
 # ------------------------------------------------------------------ the data file
@@ -84,32 +70,7 @@ def test_case_file_names_only_clauses_of_the_policy(engine: Engine) -> None:
 
 @pytest.mark.parametrize("case", by_id(CASES))
 def test_kareo_decision(engine: Engine, case: dict[str, Any]) -> None:
-    decision = engine.check(case["action"])
-    assert decision.effect == case["decision"], engine.explain_text(decision)
-    assert list(decision.clause_ids) == case["clause_ids"], engine.explain_text(decision)
-
-    got_duties = sorted((duty.clause, duty_summary(duty.obligation))
-                        for duty in decision.obligations)
-    if decision.allowed:
-        assert got_duties == sorted(tuple(pair) for pair in case["obligations"])
-    else:
-        assert got_duties == [], "a denial carries no obligations"
-
-    if "unmet" in case:
-        assert [(r.clause, list(r.needs)) for r in decision.unmet] == \
-            [(clause, needs) for clause, needs in case["unmet"]]
-
-    for expected in case.get("reasons", []):
-        matches = [r for r in decision.reasons
-                   if r.role == expected["role"] and r.clause == expected.get("clause")]
-        assert matches, f"no `{expected['role']}` reason for {expected.get('clause')}: " \
-                        f"{decision.reasons}"
-        if "missing" in expected:
-            assert any(set(expected["missing"]) <= set(r.missing) for r in matches), matches
-        if "needs" in expected:
-            assert any(list(r.needs) == expected["needs"] for r in matches), matches
-        if "given" in expected:
-            assert any(set(expected["given"].items()) <= set(r.given) for r in matches), matches
+    assert_case(engine, case)
 
 
 @pytest.mark.parametrize("case", by_id(CASES))

@@ -1,0 +1,60 @@
+"""Decision cases as data (tests/data/decisions/*.yaml), checked one way for every policy.
+
+A case names an action, the decision, the clauses that determine it, the duties that
+ride along with an allow and, where it matters, what would lift a denial and the
+reasons it must give. Kareo's cases and the example policies' use the same checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clausewise import model as m
+from clausewise.api import Engine
+from clausewise.engine import Decision
+
+
+def duty_summary(obligation: m.Obligation) -> str:
+    """A duty as the case files write it."""
+    if isinstance(obligation, m.EncryptDuty):
+        return f"encrypt {obligation.state.value}"
+    if isinstance(obligation, m.NotifyDuty):
+        return f"notify {obligation.timing.when if obligation.timing else 'unstated'}"
+    if isinstance(obligation, m.OfferDuty):
+        return f"offer {obligation.right}"
+    return "duty"
+
+
+def exercised(decision: Decision) -> set[str]:
+    """The clauses a decision rests on: its determining clauses and its duties' clauses."""
+    return set(decision.clause_ids) | {duty.clause for duty in decision.obligations}
+
+
+def assert_case(engine: Engine, case: dict[str, Any]) -> None:
+    """The engine decides the case as it says: effect, clauses, duties, unmet, reasons."""
+    decision = engine.check(case["action"])
+    assert decision.effect == case["decision"], engine.explain_text(decision)
+    assert list(decision.clause_ids) == case["clause_ids"], engine.explain_text(decision)
+
+    got_duties = sorted((duty.clause, duty_summary(duty.obligation))
+                        for duty in decision.obligations)
+    if decision.allowed:
+        assert got_duties == sorted(tuple(pair) for pair in case["obligations"])
+    else:
+        assert got_duties == [], "a denial carries no obligations"
+
+    if "unmet" in case:
+        assert [(r.clause, list(r.needs)) for r in decision.unmet] == \
+            [(clause, needs) for clause, needs in case["unmet"]]
+
+    for expected in case.get("reasons", []):
+        matches = [r for r in decision.reasons
+                   if r.role == expected["role"] and r.clause == expected.get("clause")]
+        assert matches, f"no `{expected['role']}` reason for {expected.get('clause')}: " \
+                        f"{decision.reasons}"
+        if "missing" in expected:
+            assert any(set(expected["missing"]) <= set(r.missing) for r in matches), matches
+        if "needs" in expected:
+            assert any(list(r.needs) == expected["needs"] for r in matches), matches
+        if "given" in expected:
+            assert any(set(expected["given"].items()) <= set(r.given) for r in matches), matches
