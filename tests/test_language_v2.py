@@ -563,3 +563,13 @@ def test_security_measures_are_said_and_their_removal_is_a_widening(tmp_path: Pa
     result = diff(*[load(p) for p in _write_pair(
         tmp_path, SAFEGUARDS, SAFEGUARDS.replace(", access_limitation", ""))])
     assert [c.cls for c in result.changes if c.kind == "collect"] == ["obligation-removed"]
+
+
+def test_a_security_clause_may_carry_duties_that_ride_along(tmp_path: Path) -> None:
+    e = engine(tmp_path, SAFEGUARDS.replace(
+        '  using "hashed passwords and two-factor sign-in"\n',
+        '  must "regularly review these measures"\n'))
+    guarded = e.check({"action": "collect", "data": ["user.authorization.credentials"]})
+    assert "regularly review these measures" in [o["text"] for o in
+                                                  e.explain(guarded)["obligations"]]
+    assert e.check({"action": "collect", "data": ["user.contact.email"]}).obligations == ()

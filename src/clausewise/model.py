@@ -463,6 +463,8 @@ class Security(Clause):
     #: ride along with every collection, sharing and retention of its data
     safeguards: tuple[str, ...] = ()
     means: str | None = None
+    #: further duties (`must "regularly review our measures"`), riding along as its others
+    obligations: tuple[Obligation, ...] = ()
 
 
 class Disclaimer(Clause):

@@ -71,7 +71,8 @@ def _compile(clause: m.AnyClause, order: int) -> CompiledClause:
     if isinstance(clause, m.Security):
         item.encrypts = clause.measure == "encrypt"
         measures = tuple(Duty(clause.id, m.SafeguardDuty(safeguard=key, means=clause.means))
-                         for key in clause.safeguards)
+                         for key in clause.safeguards) + \
+            tuple(Duty(clause.id, ob) for ob in clause.obligations)
         item.state_duties = {
             action: tuple(Duty(clause.id, _protection(clause, state))
                           for state in clause.states if state in states) + measures

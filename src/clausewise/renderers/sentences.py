@@ -164,9 +164,9 @@ def _security(c: m.Security, policy: m.Policy, vocab: Vocabulary) -> str:
     if not c.states:  # measures only: "To protect your data we apply audits and ..."
         measures = w.labels(vocab, m.Vocab.safeguard, c.safeguards)
         return _say(f"to protect {_data(vocab, c.data)} we apply {measures}",
-                    f"using {c.means}" if c.means else "", vocab=vocab)
+                    f"using {c.means}" if c.means else "", duties=c.obligations, vocab=vocab)
     text = _say(f"we {c.measure}", _data(vocab, c.data), w.states(c.states),
-                f"using {c.means}" if c.means else "", vocab=vocab)
+                f"using {c.means}" if c.means else "", duties=c.obligations, vocab=vocab)
     if c.safeguards:
         measures = w.labels(vocab, m.Vocab.safeguard, c.safeguards)
         text += " " + w.sentence(f"we also apply {measures}")
