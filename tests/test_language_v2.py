@@ -573,3 +573,18 @@ def test_a_security_clause_may_carry_duties_that_ride_along(tmp_path: Path) -> N
     assert "regularly review these measures" in [o["text"] for o in
                                                   e.explain(guarded)["obligations"]]
     assert e.check({"action": "collect", "data": ["user.contact.email"]}).obligations == ()
+
+
+# ----------------------------------------------------------- 9. remedies
+def test_a_denial_carries_the_remedies_of_its_prohibition(tmp_path: Path) -> None:
+    e = engine(tmp_path, "use anything\n  use user\nend\n\nprohibition no-children\n"
+                         "  never collect, use user\n  if subject_age < 13\n"
+                         '  must "promptly delete it"\nend\n')
+    child = e.check({"action": "use", "data": ["user.name"], "context": {"subject_age": 9}})
+    assert child.effect == "deny"
+    assert [(d.clause, d.obligation.text) for d in child.remedies] == \
+        [("no-children", "promptly delete it")]
+    assert e.explain(child)["remedies"][0]["text"] == "promptly delete it"
+    assert "remedies the policy promises:" in e.explain_text(child)
+    adult = e.check({"action": "use", "data": ["user.name"], "context": {"subject_age": 30}})
+    assert adult.allowed and adult.remedies == ()

@@ -449,6 +449,9 @@ class Prohibition(Clause):
     exempt: Terms = ()
     condition: Condition | None = None
     exception: Condition | None = None
+    #: remedies (`must "promptly delete it"`): what is done when it happens anyway;
+    #: a denial it decides carries them
+    obligations: tuple[Obligation, ...] = ()
 
 
 class Security(Clause):

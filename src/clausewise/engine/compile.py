@@ -100,6 +100,10 @@ class CompiledPolicy:
         self.policy = policy
         self.vocabulary = vocabulary
         self.clauses = {clause.id: clause for clause in policy.clauses}
+        #: each prohibition's remedies, by clause id
+        self.remedies = {clause.id: tuple(Duty(clause.id, ob) for ob in clause.obligations)
+                         for clause in policy.clauses
+                         if isinstance(clause, m.Prohibition) and clause.obligations}
         #: the day the policy takes effect (YYYY-MM-DD): earlier actions are outside it
         header = policy.header
         self.effective = header.effective.isoformat() if header and header.effective else None

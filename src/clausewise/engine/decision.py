@@ -48,6 +48,8 @@ class Decision:
     effect: Effect
     reasons: tuple[Reason, ...]
     obligations: tuple[Duty, ...] = ()
+    #: a denial's remedies: what the deciding prohibitions promise if it happens anyway
+    remedies: tuple[Duty, ...] = ()
 
     @property
     def allowed(self) -> bool:

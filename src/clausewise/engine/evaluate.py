@@ -96,7 +96,9 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
     if outside is not None:  # the source was not given: assumed covered, and said so
         notes.append(outside)
     if blockers:
-        return Decision("deny", tuple(blockers) + tuple(notes))
+        remedies = tuple(duty for reason in blockers if reason.role == "forbids"
+                         for duty in policy.remedies.get(reason.clause, ()))
+        return Decision("deny", tuple(blockers) + tuple(notes), remedies=remedies)
     return Decision("allow", tuple(grants.values()) + tuple(notes), tuple(duties.values()))
 
 

@@ -102,6 +102,7 @@ def to_dict(decision: Decision, policy: CompiledPolicy) -> dict[str, Any]:
                   for r in decision.unmet],
         "nearest": [reason(r) for r in decision.reasons if r.role == "near"],
         "assumptions": [reason(r) for r in decision.reasons if r.role == "assumes"],
+        "remedies": [duty(d) for d in decision.remedies],
     }
 
 
@@ -146,6 +147,9 @@ def to_text(decision: Decision, policy: CompiledPolicy) -> str:
     if data["obligations"]:
         lines.append("obligations:")
         lines += [f"  - {o['text']} ({o['clause']})" for o in data["obligations"]]
+    if data["remedies"]:
+        lines.append("remedies the policy promises:")
+        lines += [f"  - {o['text']} ({o['clause']})" for o in data["remedies"]]
     if data["unmet"]:
         lines.append("to allow it:")
         lines += [f"  - {u['clause'] or 'scope'}: {u['needs']}" for u in data["unmet"]]

@@ -157,7 +157,9 @@ def _prohibition(c: m.Prohibition, policy: m.Policy, vocab: Vocabulary) -> str:
         restriction = " ".join(filter(None, [restriction, w.exception(vocab, c.exception)]))
     return _say("we never", verbs, _data(vocab, c.data), f"of {subjects}" if subjects else "",
                 _recipients(vocab, c.recipients, "or"), _purposes(vocab, c.purposes),
-                _events(vocab, c.events), _more(c, vocab), restriction, vocab=vocab)
+                _events(vocab, c.events), _more(c, vocab), restriction, vocab=vocab) + \
+        (" " + w.sentence("if it happens, " + w.obligations(vocab, c.obligations)[:-1].lower())
+         if c.obligations else "")
 
 
 def _security(c: m.Security, policy: m.Policy, vocab: Vocabulary) -> str:

@@ -95,6 +95,8 @@ class Decision(Stamp):
     unmet: list[Unmet]
     nearest: list[Reason]
     assumptions: list[Reason]
+    remedies: list[Obligation] = Field(default_factory=list, description="what the "
+                                       "deciding prohibitions promise if it happens anyway")
 
 
 class LeanDecision(Stamp):
