@@ -7,6 +7,7 @@ reasons it must give. Kareo's cases and the example policies' use the same check
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from clausewise import model as m
@@ -58,3 +59,38 @@ def assert_case(engine: Engine, case: dict[str, Any]) -> None:
             assert any(list(r.needs) == expected["needs"] for r in matches), matches
         if "given" in expected:
             assert any(set(expected["given"].items()) <= set(r.given) for r in matches), matches
+
+
+def _without_context(action: dict[str, Any]) -> str:
+    return repr(sorted((k, v) for k, v in action.items() if k != "context"))
+
+
+def conditions_not_decided_both_ways(engine: Engine, cases: Iterable[dict[str, Any]]
+                                     ) -> list[str]:
+    """The conditional clauses no two cases, differing only in facts, decide both ways.
+
+    A permission holds when it `permits` and fails when it is `unmet`; a prohibition
+    holds when it `forbids` and fails when, on the same action, it neither forbids
+    nor is merely assumed.
+    """
+    decided = [(case, engine.check(case["action"])) for case in cases]
+    missing = []
+    for clause in engine.model.clauses:
+        conditional = getattr(clause, "condition", None) is not None or \
+            getattr(clause, "exception", None) is not None or \
+            getattr(clause, "choice", None) in (m.Choice.opt_in, m.Choice.opt_out)
+        if not conditional:
+            continue
+        prohibition = isinstance(clause, m.Prohibition)
+        hold_role, fail_roles = ("forbids", None) if prohibition else ("permits", {"unmet"})
+
+        def roles(decision: Decision) -> set[str]:
+            return {r.role for r in decision.reasons if r.clause == clause.id}
+
+        holds = {_without_context(case["action"]) for case, decision in decided
+                 if hold_role in roles(decision)}
+        fails = {_without_context(case["action"]) for case, decision in decided
+                 if (roles(decision) & fail_roles if fail_roles else not roles(decision))}
+        if not holds & fails:
+            missing.append(clause.id)
+    return missing

@@ -22,11 +22,11 @@ import yaml
 import clausewise
 from clausewise import model as m
 from clausewise.api import Engine
-from clausewise.engine import Decision, decide
+from clausewise.engine import decide
 from clausewise.loader import load
 from clausewise.renderers import render
 
-from decision_cases import assert_case, exercised
+from decision_cases import assert_case, conditions_not_decided_both_ways, exercised
 from conftest import DATA, ROOT
 
 EXAMPLES = ROOT / "rules" / "examples"
@@ -173,39 +173,10 @@ def test_every_kind_of_clause_is_seen_allowing_and_denying(name: str) -> None:
         {kind: {"allow", "deny"} for kind in kinds}
 
 
-def _without_context(action: dict[str, Any]) -> str:
-    return repr(sorted((k, v) for k, v in action.items() if k != "context"))
-
-
 @pytest.mark.parametrize("name", POLICIES)
 def test_every_condition_is_seen_holding_and_failing(name: str) -> None:
-    """Each conditional clause is decided both ways by two cases that differ only in facts.
-
-    A permission holds when it `permits` and fails when it is `unmet`; a prohibition
-    holds when it `forbids` and fails when, on the same action, it neither forbids
-    nor is merely assumed.
-    """
-    engine = engine_of(name)
-    decided = [(case, engine.check(case["action"])) for case in cases_of(name)]
-    missing = []
-    for clause in engine.model.clauses:
-        conditional = getattr(clause, "condition", None) is not None or \
-            getattr(clause, "exception", None) is not None or \
-            getattr(clause, "choice", None) in (m.Choice.opt_in, m.Choice.opt_out)
-        if not conditional:
-            continue
-        prohibition = isinstance(clause, m.Prohibition)
-        hold_role, fail_roles = ("forbids", None) if prohibition else ("permits", {"unmet"})
-
-        def roles(decision: Decision) -> set[str]:
-            return {r.role for r in decision.reasons if r.clause == clause.id}
-
-        holds = {_without_context(case["action"]) for case, decision in decided
-                 if hold_role in roles(decision)}
-        fails = {_without_context(case["action"]) for case, decision in decided
-                 if (roles(decision) & fail_roles if fail_roles else not roles(decision))}
-        if not holds & fails:
-            missing.append(clause.id)
+    """Each conditional clause is decided both ways by two cases that differ only in facts."""
+    missing = conditions_not_decided_both_ways(engine_of(name), cases_of(name))
     assert missing == [], f"no pair of cases decides these both ways: {missing}"
 
 

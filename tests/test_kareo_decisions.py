@@ -16,9 +16,9 @@ import yaml
 import clausewise
 from clausewise import model as m
 from clausewise.api import Engine
-from clausewise.engine import Decision, decide
+from clausewise.engine import decide
 
-from decision_cases import assert_case, exercised
+from decision_cases import assert_case, conditions_not_decided_both_ways, exercised
 from conftest import DATA, KAREO
 
 CASES_FILE = DATA / "decisions" / "kareo.yaml"
@@ -105,34 +105,7 @@ def test_every_permission_kind_is_seen_allowing_and_denying(engine: Engine) -> N
         assert effects.get(kind) == {"allow", "deny"}, kind
 
 
-def _without_context(action: dict[str, Any]) -> str:
-    return repr(sorted((k, v) for k, v in action.items() if k != "context"))
-
-
 def test_every_condition_is_seen_holding_and_failing(engine: Engine) -> None:
-    """Each conditional clause is decided both ways by two cases that differ only in facts.
-
-    A permission holds when it `permits` and fails when it is `unmet`; a prohibition
-    holds when it `forbids` and fails when, on the same action, it neither forbids
-    nor is merely assumed.
-    """
-    decided = [(case, engine.check(case["action"])) for case in CASES]
-    missing = []
-    for clause in engine.model.clauses:
-        conditional = getattr(clause, "condition", None) is not None or \
-            getattr(clause, "choice", None) in (m.Choice.opt_in, m.Choice.opt_out)
-        if not conditional:
-            continue
-        prohibition = isinstance(clause, m.Prohibition)
-        hold_role, fail_roles = ("forbids", None) if prohibition else ("permits", {"unmet"})
-
-        def roles(decision: Decision) -> set[str]:
-            return {r.role for r in decision.reasons if r.clause == clause.id}
-
-        holds = {_without_context(case["action"]) for case, decision in decided
-                 if hold_role in roles(decision)}
-        fails = {_without_context(case["action"]) for case, decision in decided
-                 if (roles(decision) & fail_roles if fail_roles else not roles(decision))}
-        if not holds & fails:
-            missing.append(clause.id)
+    """Each conditional clause is decided both ways by two cases that differ only in facts."""
+    missing = conditions_not_decided_both_ways(engine, CASES)
     assert missing == [], f"no pair of cases decides these both ways: {missing}"
