@@ -24,3 +24,12 @@ def test_readme_set_up_commands_name_real_files() -> None:
     first = readme.split("```sh\n", 1)[1].split("\n", 1)[0]
     for path in re.findall(r"\b(?:rules|examples)/[\w./-]+", first):
         assert (ROOT / path).is_file(), path
+
+
+def test_readme_sample_error_is_the_real_output(monkeypatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command, shown = re.search(r"`(clausewise validate [^`]+)`\nprints:\n\n```\n(.*?)```",
+                               readme, re.S).groups()
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, command.split()[1:])
+    assert result.exit_code == 2 and result.stderr == shown
