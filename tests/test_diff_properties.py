@@ -37,6 +37,7 @@ from clausewise.engine import Action, CompiledPolicy, Decision, decide
 from clausewise.engine.action import check_terms
 from clausewise.engine.explain import obligation_text
 from clausewise.loader import Loaded, load
+from clausewise.model import DIMENSION
 
 # ------------------------------------------------------------ the vocabulary
 CATEGORIES = ("user", "user.contact", "user.contact.email", "user.name",
@@ -489,7 +490,7 @@ def random_action(rng: random.Random) -> Action:
     if kind in ("share", "sell"):
         maybe("recipient", ACTION_RECIPIENTS, 0.8)
     for keyword, (name, named, others) in V2.items():
-        if kind in ("collect", "use", "share", "sell", "retain") or name in ("actor", "basis"):
+        if kind in DIMENSION[name].actions:  # only the fields the kind is decided on
             maybe(name, named + others, 0.3)
     if kind == "collect":
         maybe("method", METHODS)

@@ -979,9 +979,9 @@ def actions(draw) -> dict:
     for field, pool in (("subject", SUBJECTS), ("recipient", RECIPIENTS),
                         ("purpose", PURPOSES), ("event", EVENTS), ("channel", CHANNELS),
                         ("method", METHODS)):
-        if draw(st.booleans()):
+        if kind in m.DIMENSION[field].actions and draw(st.booleans()):
             action[field] = draw(st.sampled_from(pool))
-    if kind == "exercise" or draw(st.booleans()):
+    if kind == "exercise":
         action["right"] = draw(st.sampled_from(RIGHTS))
     if kind == "retain":
         period = draw(st.sampled_from(("days", "until", None)))

@@ -267,7 +267,7 @@ def _diff(tmp_path: Path, old: str, new: str, header_old: str = HEADER,
 @pytest.mark.parametrize("old, new, kind, widening", [
     (TRANSFERS, TRANSFERS.replace("in united_states", "in worldwide"), "share", True),
     (TRANSFERS, TRANSFERS.replace(", data_privacy_framework", ""), "share", False),
-    (STAFF, STAFF.replace("by staff", "by support"), "use", True),
+    (STAFF.replace("by staff", "by staff, automated"), STAFF, "use", True),
     (PLANS, PLANS.replace("plan != free", "plan == business"), "use", False),
     (SELLING, SELLING.replace("never sell user.contact", "never share user.contact"), "share",
      False),
@@ -588,3 +588,26 @@ def test_a_denial_carries_the_remedies_of_its_prohibition(tmp_path: Path) -> Non
     assert "remedies the policy promises:" in e.explain_text(child)
     adult = e.check({"action": "use", "data": ["user.name"], "context": {"subject_age": 30}})
     assert adult.allowed and adult.remedies == ()
+
+
+def test_a_prohibition_applies_to_a_term_above_its_own(tmp_path: Path) -> None:
+    """`in united_states` forbids a share `in worldwide`, which may be there (fail closed)."""
+    e = engine(tmp_path, "sharing abroad\n  share user\n  with service_provider\n"
+                         "  in worldwide\nend\n\nprohibition no-us\n  never share user\n"
+                         "  in united_states\nend\n")
+    share = {"action": "share", "data": ["user"], "recipient": "service_provider"}
+    above = e.check({**share, "place": "worldwide"})
+    assert above.effect == "deny" and above.clause_ids == ("no-us",)
+    assert e.explain(above)["unmet"][0]["needs"] == "place other than united_states"
+    assert effect(e, **share, place="canada") == "allow"
+    assert effect(e, **share, place="california") == "deny"
+
+
+def test_a_field_the_action_kind_is_not_decided_on_is_refused(tmp_path: Path) -> None:
+    e = engine(tmp_path, "use u\n  use user\nend\n\nprohibition p\n  never use user.contact\n"
+                         "  with partner\nend\n")
+    with pytest.raises(ActionError) as caught:
+        e.check({"action": "use", "data": ["user.contact"], "recipient": "service_provider"})
+    assert caught.value.diagnostics[0].message == \
+        "recipient: a `use` action has no recipient"
+    assert effect(e, action="use", data=["user.contact"]) == "deny"

@@ -278,3 +278,18 @@ def test_the_log_flushes_when_its_buffer_fills(tmp_path: Path) -> None:
 def test_authorized(header: str | None, ok: bool) -> None:
     assert authorized(header, "tok") is ok
     assert authorized(header, None) is True
+
+
+def test_a_key_given_twice_is_refused_as_the_cli_refuses_it() -> None:
+    client = app_client()
+    text = ('{"action":"share","data":["user.contact.email"],"subject":"customer",'
+            '"recipient":"partner","purpose":"marketing.communications",'
+            '"context":{"consent":false,"opted_out":true,"consent":true,"opted_out":false}}')
+    single = client.post("/v1/check", content=text)
+    assert single.status_code == 400
+    assert single.json()["diagnostics"][0]["code"] == "duplicate-key"
+    batch = client.post("/v1/check/batch", content="[" + text + "]").json()
+    assert batch["results"][0]["error"]["diagnostics"][0]["code"] == "duplicate-key"
+    lines = client.post("/v1/check/batch", content=text + "\n",
+                        headers={"Content-Type": "application/x-ndjson"}).json()
+    assert lines["results"][0]["error"]["diagnostics"][0]["code"] == "duplicate-key"

@@ -34,8 +34,9 @@ KINDS = [vocab.value for vocab in m.Vocab] + ["fact"]
 @reports_errors
 def vocab(kind: str | None, tree: bool, search: str | None, policy: str | None, fmt: str,
           include_root: str | None) -> None:
-    """List the terms of KIND (category, purpose, subject, recipient, event, channel,
-    right, or fact), or of every vocabulary.
+    """List the terms of KIND (a vocabulary: category, purpose, subject, recipient,
+    event, channel, right, method, actor, source, place, mechanism, basis, safeguard;
+    or fact), or of every vocabulary.
 
     Each term is shown with its label, its parent and where it comes from: fideslang's
     default taxonomy, clausewise's built-in sets, or the policy's own `define` lines.

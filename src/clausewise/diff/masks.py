@@ -67,7 +67,11 @@ def matches(rule: Rule, dim: str, value: object, vocab: Vocabulary) -> bool:
                 return True
             if value is ABSENT:  # an unstated dimension escapes no prohibition; a scope
                 return role in ("prohibition", "scope")  # takes an unstated source in
-            return not allowed.isdisjoint(vocab.ancestors(vocab_name, value))
+            if not allowed.isdisjoint(vocab.ancestors(vocab_name, value)):
+                return True
+            # a prohibition applies on any overlap: a term above a prohibited one too
+            return role == "prohibition" and any(value in vocab.ancestors(vocab_name, key)
+                                                 for key in allowed)
     return True
 
 
@@ -144,7 +148,7 @@ def _reach(rule: Rule, dim: str) -> tuple[bool, bool, frozenset[str] | tuple[str
         if field == dim:
             if allowed is None:
                 return True, True, (), False
-            return False, role in ("prohibition", "scope"), allowed, False
+            return False, role in ("prohibition", "scope"), allowed, role == "prohibition"
     return True, True, (), False
 
 

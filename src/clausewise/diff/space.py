@@ -216,6 +216,8 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
             yield from walk(depth + 1, combined, chosen + (value,))
 
     thresholds = _thresholds(rules)
+    # what decides every action and is no clause: the scope and the effective date
+    policy_wide = sides[0].covers != sides[1].covers or sides[0].effective != sides[1].effective
     effective = [side.effective for side in sides if side.effective is not None]
     if effective:  # a policy's effective date decides every dated action
         thresholds["date"] = sorted(set(thresholds.get("date", [])) | {
@@ -226,7 +228,7 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
     old_side = sum(1 << bit for bit, rule in enumerate(rules) if rule.side == 0)
     for mask, values in walk(0, full, ()):
         matched = Matched(rules, key_ids, mask, old_side)
-        if matched.same_on_both_sides:
+        if matched.same_on_both_sides and not policy_wide:
             continue  # the same clauses decide on both sides: the same decisions
         guards, private = matched.shared_prohibitions()
         facts = [f for f in _facts_of(rules, mask) if f not in private]

@@ -260,6 +260,13 @@ def check_terms(action: Action, vocabulary: Vocabulary) -> list[Diagnostic]:
         key = getattr(action, field)
         if key is not None and not vocabulary.knows(vocab, key):
             unknown(field, vocab, key)
+    for dimension in m.DIMENSIONS:  # a field the kind is not decided on would decide nothing
+        if getattr(action, dimension.name) is not None and \
+                action.action not in dimension.actions:
+            found.append(Diagnostic(
+                "field-not-allowed", f"{dimension.name}: a `{action.action}` action has no "
+                f"{dimension.name}", None, f"{dimension.name} is given on "
+                + ", ".join(f"`{kind}`" for kind in dimension.actions) + " actions"))
     if action.action == "exercise" and action.right is None:
         found.append(Diagnostic("missing-field", "right: an `exercise` action must name the "
                                 "right exercised", None, 'e.g. "right": "correction"'))

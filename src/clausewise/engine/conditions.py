@@ -37,7 +37,12 @@ def compile_condition(node: m.Condition) -> Compiled:
 
         def compare(ctx: Context) -> bool | None:
             given = ctx.get(fact)
-            return None if given is None else op(given, value)
+            if given is None:
+                return None
+            try:
+                return op(given, value)
+            except TypeError:  # a value of another type (the fact's type changed): unknown
+                return None
         return compare
     if isinstance(node, m.Not):
         inner = compile_condition(node.operand)

@@ -56,7 +56,7 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
     seen_prohibitions: set[str] = set()
     for category in slots:
         for item in prohibitions(kind, category):
-            if item.clause.id in seen_prohibitions or _escapes(item, terms):
+            if item.clause.id in seen_prohibitions or _escapes(item, terms, ancestors):
                 continue
             seen_prohibitions.add(item.clause.id)
             reason = _prohibition(item, action, category, terms)
@@ -118,15 +118,20 @@ def _outside(policy: CompiledPolicy, action: Action, terms: Terms) -> Reason | N
     return None
 
 
-def _escapes(item: CompiledClause, terms: Terms) -> str | None:
+def _escapes(item: CompiledClause, terms: Terms, ancestors) -> str | None:
     """The dimension on which an action is known to fall outside a prohibition, or None.
 
-    An action that leaves out a dimension the prohibition names does not escape it:
-    a share with no purpose may be for the prohibited one (fail closed).
+    A prohibition applies on any overlap, as it does for data: an action that leaves
+    a dimension out, or names a term above a prohibited one (`place: worldwide`
+    against `in united_states`), may be the prohibited one (fail closed). Only a term
+    that is neither at, under nor above one of the prohibition's escapes it.
     """
-    missed = next(_missed(item, None, terms, None, unstated_misses=False), None)
-    if missed is not None:
-        return missed
+    for field, vocab, allowed in item.dims:
+        above = terms[field]
+        if above is None or not allowed.isdisjoint(above):
+            continue
+        if not any(above[0] in ancestors(vocab, key) for key in allowed):
+            return field
     for field, _vocab, exempt in item.exempt:  # `except for billing`: known to be billing
         above = terms[field]
         if above is not None and not exempt.isdisjoint(above):
@@ -157,7 +162,7 @@ def _prohibition(item: CompiledClause, action: Action, category: str | None,
         needs.append(m.condition_text(item.exception_node))
     unstated = tuple(f"{field} other than {' or '.join(sorted(allowed))}"
                      for field, _vocab, allowed in item.dims
-                     if allowed is not None and terms[field] is None)
+                     if terms[field] is None or allowed.isdisjoint(terms[field]))
     unstated += tuple(f"{field} under {' or '.join(sorted(exempt))}"
                       for field, _vocab, exempt in item.exempt if terms[field] is None) \
         + tuple(f"{field} under {' or '.join(sorted(exempt))}"

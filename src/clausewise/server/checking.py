@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine import Action, Decision, decide, parse_action
+from ..engine.action import load_json
 from ..engine.explain import to_dict
 from ..errors import ActionError, Diagnostic
 from ..model import Span
@@ -55,9 +56,9 @@ def parse(text: str, version: Version, source: str = SOURCE) -> tuple[dict[str, 
     goes through the text again, for the line and column of the bad value.
     """
     vocabulary = version.engine.vocabulary
-    try:
-        raw = json.loads(text)
-    except ValueError:
+    try:  # strict: a key given twice is an error here too, never the last one silently
+        raw = load_json(text, source)
+    except ActionError:
         raw = None
     if isinstance(raw, dict):
         try:
@@ -110,13 +111,8 @@ def _parse_item(item: tuple[object, str] | str, index: int, line: int | None,
         except ActionError as exc:
             raise exc.moved_to_line(line) from None
     assert isinstance(item, tuple)
-    value, text = item  # an element of a JSON array, and the text it was sent as
-    if isinstance(value, dict):
-        try:
-            return value, parse_action(value, version.engine.vocabulary)
-        except ActionError:
-            pass
-    return parse(text, version, source=f"{SOURCE}[{index}]")
+    _value, text = item  # an element of a JSON array, and the text it was sent as
+    return parse(text, version, source=f"{SOURCE}[{index}]")  # strictly, on its own
 
 
 def _lines(text: str) -> Iterator[tuple[int | None, Any]]:
