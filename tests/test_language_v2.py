@@ -611,3 +611,11 @@ def test_a_field_the_action_kind_is_not_decided_on_is_refused(tmp_path: Path) ->
     assert caught.value.diagnostics[0].message == \
         "recipient: a `use` action has no recipient"
     assert effect(e, action="use", data=["user.contact"]) == "deny"
+
+
+def test_a_date_fact_is_compared_with_a_date_in_a_condition(tmp_path: Path) -> None:
+    e = engine(tmp_path, 'define fact renewal date "the day the plan renews"\n\nuse u\n'
+                         "  use user\n  if renewal >= 2021-01-01\nend\n")
+    use = {"action": "use", "data": ["user.name"]}
+    assert effect(e, **use, context={"renewal": "2021-01-01"}) == "allow"
+    assert effect(e, **use, context={"renewal": "2020-12-31"}) == "deny"
