@@ -65,3 +65,28 @@ def test_a_template_that_extends_itself_is_refused_in_the_users_file(tmp_path, k
                for d in error.diagnostics if d.span is not None)
     assert error.diagnostics[0].span is not None
     assert "RecursionError" not in error.format()
+
+
+def test_an_error_while_jinja_folds_constants_is_a_template_error(tmp_path, kareo):
+    # found by the long campaign: slicing a number inside `{% set %}` failed while Jinja
+    # compiled the template (UndefinedError from its optimizer), and escaped as a crash
+    error = _render_with(tmp_path, kareo, "policy.txt.j2",
+                         b"{% set v = (14915[1:3] ~ 'x') %}{{ v }}\n")
+    (diagnostic,) = error.diagnostics
+    assert diagnostic.code == "template-error"
+    assert "policy.txt.j2" in diagnostic.message
+
+
+def test_a_manifest_whose_top_mapping_has_a_list_as_a_key_is_a_located_error(tmp_path):
+    # found by the long campaign (atheris): `? [a]` as a top-level key raised TypeError
+    from clausewise.cli.manifest import read_manifest
+    from clausewise.errors import UsageError
+
+    path = tmp_path / "flows.yaml"
+    path.write_text("? [a, b]\n: 1\nflows: []\n", encoding="utf-8")
+    flows, _ = read_manifest(str(path))
+    assert flows == []
+    path.write_text("? [a, b]\n: 1\n", encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        read_manifest(str(path))
+    assert caught.value.codes == ("bad-manifest",)

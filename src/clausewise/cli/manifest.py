@@ -113,7 +113,8 @@ def read_manifest(path: str) -> tuple[list[Flow], str]:
     finally:
         loader.dispose()
     if isinstance(root, yaml.MappingNode):
-        entries = {key.value: value for key, value in root.value}
+        entries = {key.value: value for key, value in root.value
+                   if isinstance(key, yaml.ScalarNode)}  # a list as a key names no field
         root = entries.get("flows")
     if not isinstance(root, yaml.SequenceNode):
         span = Span(file=path, line=1, column=1, end_line=1, end_column=1)

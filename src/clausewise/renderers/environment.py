@@ -176,6 +176,13 @@ def render_template(name: str, context: dict[str, Any], env: Environment | None 
                                         f"{exc.reason}", None, "save it as UTF-8"),)) from None
     except Exception as exc:  # a template may raise anything; only located ones are ours
         located = exc.where if isinstance(exc, Refused) else _locate(exc)
+        if located is None and isinstance(env, SandboxedEnvironment):
+            # a user's template failed where Jinja keeps no line (constant folding while
+            # it compiles, say): still the template's error, not ours
+            raise TemplateError((Diagnostic(
+                "template-error", f"rendering `{name}` failed: "
+                f"{visible_line(str(exc))[:200] or type(exc).__name__}", None,
+                "check the expressions of your templates"),)) from None
         if located is None:
             raise
         raise _template_error(exc, *located, env=env) from None
