@@ -109,6 +109,8 @@ class CompiledPolicy:
         self.effective = header.effective.isoformat() if header and header.effective else None
         #: the sources the policy covers (empty: it names none, and covers all)
         self.covers = frozenset(policy.header.covers if policy.header else ())
+        #: what an action outside the scope needs, in words (made once, not per decision)
+        self.covered_needs = (f"source under {' or '.join(sorted(self.covers))}",)
         #: the scope as a rule on the source dimension, for the diff (None: no scope)
         self.scope = CompiledClause(
             clause=policy.header, order=-1, data=None,  # type: ignore[arg-type]

@@ -59,7 +59,7 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
             if item.clause.id in seen_prohibitions or _escapes(item, terms, ancestors):
                 continue
             seen_prohibitions.add(item.clause.id)
-            reason = _prohibition(item, action, category, terms)
+            reason = _prohibition(item, action, category, terms, explain_denials)
             if reason is not None:
                 (blockers if reason.role == "forbids" else notes).append(reason)
 
@@ -109,7 +109,7 @@ def _outside(policy: CompiledPolicy, action: Action, terms: Terms) -> Reason | N
     that names no source is taken to be covered, as a prohibition's unknown trigger is
     taken not to apply, and the decision says so.
     """
-    covered = (f"source under {' or '.join(sorted(policy.covers))}",)
+    covered = policy.covered_needs
     above = terms["source"]
     if above is None:
         return Reason("assumes", None, None, covered, ("source",))
@@ -140,11 +140,13 @@ def _escapes(item: CompiledClause, terms: Terms, ancestors) -> str | None:
 
 
 def _prohibition(item: CompiledClause, action: Action, category: str | None,
-                 terms: Terms) -> Reason | None:
+                 terms: Terms, explain: bool = True) -> Reason | None:
     """Whether a prohibition that covers the action's dimensions applies.
 
     Its trigger (`if`) must be known to hold, else it is only noted as an assumption;
-    its exception (`unless`) lifts it only when known to hold.
+    its exception (`unless`) lifts it only when known to hold. With `explain` False
+    (the diff, `--brief`) the reason names the clause only: what would lift it is
+    words, made only for an explanation.
     """
     ctx = action.context
     trigger = item.condition(ctx) if item.condition else True
@@ -155,6 +157,8 @@ def _prohibition(item: CompiledClause, action: Action, category: str | None,
         return Reason("assumes", item.clause.id, category, missing=missing)
     if item.exception is not None and item.exception(ctx) is True:
         return None
+    if not explain:
+        return Reason("forbids", item.clause.id, category)
     needs: list[str] = []
     if item.condition_node is not None:
         needs.append(_negated(item.condition_node))
@@ -163,10 +167,8 @@ def _prohibition(item: CompiledClause, action: Action, category: str | None,
     unstated = tuple(f"{field} other than {' or '.join(sorted(allowed))}"
                      for field, _vocab, allowed in item.dims
                      if terms[field] is None or allowed.isdisjoint(terms[field]))
-    unstated += tuple(f"{field} under {' or '.join(sorted(exempt))}"
-                      for field, _vocab, exempt in item.exempt if terms[field] is None) \
-        + tuple(f"{field} under {' or '.join(sorted(exempt))}"
-                for field, _vocab, exempt in item.exempt if terms[field] is not None)
+    unstated += tuple(f"{field} under {' or '.join(sorted(exempt))}"  # not known exempt
+                      for field, _vocab, exempt in item.exempt)
     missing = tuple(f for f in m.condition_facts(item.exception_node) if f not in ctx)
     given = tuple((f, ctx[f]) for f in m.condition_facts(item.exception_node) if f in ctx)
     return Reason("forbids", item.clause.id, category, tuple(needs) + unstated, missing, given)
