@@ -10,12 +10,17 @@ from clausewise.cli import main
 from conftest import ROOT
 
 
-def test_readme_sample_decision_is_the_real_output(monkeypatch) -> None:
+def run_sample(monkeypatch, pattern: str):
+    """The README command `pattern` finds, run from the project's root, and the output
+    the README shows for it."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    command, shown = re.search(r"`(clausewise check [^`]+)` prints:\n\n```\n(.*?)```",
-                               readme, re.S).groups()
+    command, shown = re.search(pattern, readme, re.S).groups()
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(main, command.split()[1:])
+    return CliRunner().invoke(main, command.split()[1:]), shown
+
+
+def test_readme_sample_decision_is_the_real_output(monkeypatch) -> None:
+    result, shown = run_sample(monkeypatch, r"`(clausewise check [^`]+)` prints:\n\n```\n(.*?)```")
     assert result.stdout == shown
 
 
@@ -27,9 +32,6 @@ def test_readme_set_up_commands_name_real_files() -> None:
 
 
 def test_readme_sample_error_is_the_real_output(monkeypatch) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    command, shown = re.search(r"`(clausewise validate [^`]+)`\nprints:\n\n```\n(.*?)```",
-                               readme, re.S).groups()
-    monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(main, command.split()[1:])
+    result, shown = run_sample(monkeypatch,
+                               r"`(clausewise validate [^`]+)`\nprints:\n\n```\n(.*?)```")
     assert result.exit_code == 2 and result.stderr == shown
