@@ -166,7 +166,7 @@ def load(path: str | Path, *, reader=read_source, include_root: str | Path | Non
     if diagnostics:
         raise PolicyError(tuple(diagnostics), sources)
     policy = merge(root, documents)
-    vocabulary = base_vocabulary().with_policy(policy.terms, policy.facts)
+    vocabulary = base_vocabulary().with_policy(policy.terms, policy.facts, policy.wordings)
     findings = validate(policy, documents, vocabulary)
     if findings:
         raise PolicyError(tuple(findings), sources)
@@ -202,4 +202,6 @@ def merge(root: str, documents: list[m.Document]) -> m.Policy:
         root=root, header=header, documents=tuple(documents),
         terms=tuple(t for d in documents for t in d.terms),
         facts=tuple(f for d in documents for f in d.facts),
-        clauses=tuple(c for d in documents for c in d.clauses))
+        clauses=tuple(c for d in documents for c in d.clauses),
+        sections=tuple(s for d in documents for s in d.sections),
+        wordings=tuple(w for d in documents for w in d.wordings))

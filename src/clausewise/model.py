@@ -89,6 +89,27 @@ class TermDef(Node):
     key: str
     label: str
     parent: str | None = None
+    #: how the published policy says it ("your email address"); None: from the label
+    phrase: str | None = None
+    #: other words a clause's `text` may use for it, for the drift check
+    aka: tuple[str, ...] = ()
+
+
+class Wording(Node):
+    """`phrase VOCAB TERM "..." aka "..."`: the words for a term the policy did not define."""
+
+    vocab: Vocab
+    key: str
+    phrase: str
+    aka: tuple[str, ...] = ()
+
+
+class Section(Node):
+    """A heading of the published policy and the clauses under it, in the author's order."""
+
+    title: str
+    texts: tuple[str, ...] = ()
+    clauses: tuple[str, ...] = ()  # clause ids
 
 
 class FactDef(Node):
@@ -583,6 +604,8 @@ class Document(Node):
     terms: tuple[TermDef, ...] = ()
     facts: tuple[FactDef, ...] = ()
     clauses: tuple[AnyClause, ...] = ()
+    sections: tuple[Section, ...] = ()
+    wordings: tuple[Wording, ...] = ()
     comments: tuple[Comment, ...] = ()
     references: tuple[Reference, ...] = ()
 
@@ -600,6 +623,9 @@ class Policy(Node):
     terms: tuple[TermDef, ...] = ()
     facts: tuple[FactDef, ...] = ()
     clauses: tuple[AnyClause, ...] = ()
+    #: the author's sections, in file order (root first, then includes); () when none
+    sections: tuple[Section, ...] = ()
+    wordings: tuple[Wording, ...] = ()
 
     def clause(self, clause_id: str) -> AnyClause:
         for clause in self.clauses:

@@ -28,6 +28,8 @@ class Term:
     label: str
     parent: str | None
     origin: str  # "fideslang", "builtin" or the declaring file
+    phrase: str | None = None  # how the published policy says it; None: from the label
+    aka: tuple[str, ...] = ()  # other words a clause's text may use for it
 
 
 class Vocabulary:
@@ -60,18 +62,40 @@ class Vocabulary:
             found = self._ancestors[cache_key] = tuple(chain)
         return found
 
+    def phrase(self, vocab: m.Vocab, key: str) -> str | None:
+        """The declared words for a term (`phrase` or `define ... phrase`), if any."""
+        term = self.terms[vocab].get(key)
+        return term.phrase if term else None
+
+    def aka(self, vocab: m.Vocab, key: str) -> tuple[str, ...]:
+        term = self.terms[vocab].get(key)
+        return term.aka if term else ()
+
     def children(self, vocab: m.Vocab, key: str | None) -> tuple[str, ...]:
         return tuple(sorted(k for k, t in self.terms[vocab].items() if t.parent == key))
 
-    def with_policy(self, terms: tuple[m.TermDef, ...], facts: tuple[m.FactDef, ...]) -> Vocabulary:
+    def with_policy(self, terms: tuple[m.TermDef, ...], facts: tuple[m.FactDef, ...],
+                    wordings: tuple[m.Wording, ...] = ()) -> Vocabulary:
         """A new vocabulary extended by a policy's declarations (checked by validate.py)."""
         table = {vocab: dict(entries) for vocab, entries in self.terms.items()}
         for term in terms:
             origin = term.span.file if term.span else "policy"
-            table[term.vocab][term.key] = Term(term.key, term.label, _parent_of(term), origin)
+            table[term.vocab][term.key] = Term(term.key, term.label, _parent_of(term), origin,
+                                               term.phrase, term.aka)
+        _reword(table, wordings)
         all_facts = dict(self.facts)
         all_facts.update({fact.name: fact for fact in facts})
         return Vocabulary(table, all_facts)
+
+
+def _reword(table: dict[m.Vocab, dict[str, Term]], wordings: tuple[m.Wording, ...]) -> None:
+    """Give known terms the words of `phrase` lines (an unknown one is validate.py's error)."""
+    for wording in wordings:
+        term = table[wording.vocab].get(wording.key)
+        if term is not None:
+            table[wording.vocab][wording.key] = Term(term.key, term.label, term.parent,
+                                                     term.origin, wording.phrase,
+                                                     wording.aka or term.aka)
 
 
 def _parent_of(term: m.TermDef) -> str | None:
@@ -91,7 +115,9 @@ def base_vocabulary() -> Vocabulary:
     text = resources.files(__package__).joinpath("builtin.policy").read_text(encoding="utf-8")
     builtin = parse(text, "<builtin>")
     for term in builtin.terms:
-        table[term.vocab][term.key] = Term(term.key, term.label, _parent_of(term), "builtin")
+        table[term.vocab][term.key] = Term(term.key, term.label, _parent_of(term), "builtin",
+                                           term.phrase, term.aka)
+    _reword(table, builtin.wordings)
     return Vocabulary(table, {fact.name: fact for fact in builtin.facts})
 
 

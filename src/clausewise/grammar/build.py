@@ -468,11 +468,36 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
 
     # ------------------------------------------------------------- vocabulary
     def term_def(self, meta: Meta, children: list[Any]) -> m.TermDef:
-        vocab, key, label, *parent = children
+        vocab, key, label, *rest = children
         vocab = m.Vocab(str(vocab))
+        parts = dict(rest)
+        parent = parts.get("under")
         return m.TermDef(vocab=vocab, key=str(key), label=label,
-                         parent=self.refs(vocab, parent)[0] if parent else None,
+                         parent=self.refs(vocab, [parent])[0] if parent else None,
+                         phrase=parts.get("phrase"), aka=parts.get("aka", ()),
                          span=self.span(meta))
+
+    def under(self, meta: Meta, children: list[Any]) -> tuple[str, Token]:
+        return ("under", children[0])
+
+    def phrase(self, meta: Meta, children: list[Any]) -> tuple[str, str]:
+        return ("phrase", children[0])
+
+    def aka(self, meta: Meta, children: list[Any]) -> tuple[str, tuple[str, ...]]:
+        return ("aka", tuple(children))
+
+    def wording(self, meta: Meta, children: list[Any]) -> m.Wording:
+        vocab, key, phrase, *rest = children
+        vocab = m.Vocab(str(vocab))
+        return m.Wording(vocab=vocab, key=self.refs(vocab, [key])[0], phrase=phrase,
+                         aka=dict(rest).get("aka", ()), span=self.span(meta))
+
+    def section(self, meta: Meta, children: list[Any]) -> m.Section:
+        title, *texts = children
+        if not title.strip():
+            self.error("empty-name", "a section needs a heading", meta,
+                       'e.g. `section "Information sharing and disclosure"`')
+        return m.Section(title=title, texts=tuple(texts), span=self.span(meta))
 
     def fact_def(self, meta: Meta, children: list[Any]) -> m.FactDef:
         name, type_, label = children
@@ -541,13 +566,18 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
     # ------------------------------------------------------------------- file
     def start(self, meta: Meta, items: list[Any]) -> m.Document:
         buckets: dict[type, list[Any]] = {m.Header: [], m.Include: [], m.TermDef: [],
-                                          m.FactDef: []}
+                                          m.FactDef: [], m.Wording: []}
         clauses: list[m.Clause] = []
+        sections: list[tuple[m.Section, list[str]]] = []
         for item in items:
             if item is None:
                 continue
             if isinstance(item, m.Clause):
                 clauses.append(item)
+                if sections:
+                    sections[-1][1].append(item.id)
+            elif isinstance(item, m.Section):
+                sections.append((item, []))
             else:
                 buckets[type(item)].append(item)
         headers = buckets[m.Header]
@@ -559,7 +589,9 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
         return m.Document(path=self.path, header=headers[0] if headers else None,
                           includes=tuple(buckets[m.Include]), terms=tuple(buckets[m.TermDef]),
                           facts=tuple(buckets[m.FactDef]), clauses=tuple(clauses),
-                          comments=comments, references=tuple(self.references))
+                          sections=tuple(s.model_copy(update={"clauses": tuple(ids)})
+                                         for s, ids in sections),
+                          wordings=tuple(buckets[m.Wording]), comments=comments, references=tuple(self.references))
 
 
 def _allowed_help(cls: type[m.Clause]) -> str:
