@@ -74,7 +74,7 @@ def test_a_phrase_for_an_unknown_term_is_located_with_a_suggestion(tmp_path: Pat
         loaded(tmp_path, POLICY.replace("category user.contact.email", "category user.contact.emale"))
     [d] = caught.value.diagnostics
     assert d.code == "unknown-term" and (d.span.line, d.span.column) == (4, 17)
-    assert "user.contact.email" in (d.hint or "")
+    assert "user.contact.email" in (d.help or "")
 
 
 def test_a_section_without_a_heading_is_an_error(tmp_path: Path) -> None:
