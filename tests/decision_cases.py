@@ -81,7 +81,7 @@ def conditions_not_decided_both_ways(engine: Engine, cases: Iterable[dict[str, A
             getattr(clause, "choice", None) in (m.Choice.opt_in, m.Choice.opt_out)
         if not conditional:
             continue
-        prohibition = isinstance(clause, m.Prohibition)
+        prohibition = isinstance(clause, (m.Prohibition, m.ChoiceClause))
         hold_role, fail_roles = ("forbids", None) if prohibition else ("permits", {"unmet"})
 
         def roles(decision: Decision) -> set[str]:

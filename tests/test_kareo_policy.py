@@ -147,7 +147,8 @@ CHECKLIST = [
         "every newsletter carries an unsubscribe link",
         ("newsletter-delivery", "newsletter-unsubscribe"),
         lambda p, v: offers(p.clause("newsletter-delivery"), "unsubscribe", "email_link")
-        and isinstance(c := p.clause("newsletter-unsubscribe"), m.Right)
+        and isinstance(c := p.clause("newsletter-unsubscribe"), m.ChoiceClause)
+        and c.choice is m.Choice.opt_out and set(c.actions) == {"use", "notify"}
         and c.rights == ("unsubscribe",) and c.channels == ("email_link",)),
     # ------------------------------------------------------------- IP addresses
     Statement(
@@ -205,8 +206,10 @@ CHECKLIST = [
     Statement(
         "Flash cookies can be prevented in Macromedia's privacy settings panel",
         ("flash-cookie-opt-out",),
-        lambda p, v: isinstance(c := p.clause("flash-cookie-opt-out"), m.Right)
+        lambda p, v: isinstance(c := p.clause("flash-cookie-opt-out"), m.ChoiceClause)
+        and c.choice is m.Choice.opt_out and c.actions == ("collect",)
         and c.rights == ("opt_out",) and c.channels == ("flash_settings",)
+        and c.address == "http://www.macromedia.com/"
         and "macromedia.com" in v.label(m.Vocab.channel, "flash_settings")),
     # ---------------------------------------------------------------------- PHI
     Statement(
@@ -252,6 +255,7 @@ CHECKLIST = [
         lambda p, v: p.clause("ad-vendor-cookies").choice is m.Choice.opt_out
         and p.clause("ad-vendors").choice is m.Choice.opt_out
         and p.clause("google-ads-opt-out").rights == ("opt_out",)
+        and p.clause("google-ads-opt-out").address == "http://www.google.com/privacy_ads.html"
         and p.clause("google-ads-opt-out").channels == ("google_opt_out_page",)),
     Statement(
         "no renting, selling or sharing for promotion without permission",
@@ -271,7 +275,8 @@ CHECKLIST = [
     Statement(
         "partner sharing can be refused with the sign-up box or by writing to privacy@kareo.com",
         ("partner-sharing-opt-out",),
-        lambda p, v: isinstance(c := p.clause("partner-sharing-opt-out"), m.Right)
+        lambda p, v: isinstance(c := p.clause("partner-sharing-opt-out"), m.ChoiceClause)
+        and c.data == ("user.name", "user.contact.email") and c.recipients == ("partner",)
         and c.rights == ("opt_out",) and set(c.channels) == {"consent_form", "privacy_email"}
         and v.label(m.Vocab.channel, "privacy_email") == "privacy@kareo.com"),
     Statement(

@@ -607,10 +607,11 @@ def test_a_field_the_action_kind_is_not_decided_on_is_refused(tmp_path: Path) ->
     e = engine(tmp_path, "use u\n  use user\nend\n\nprohibition p\n  never use user.contact\n"
                          "  with partner\nend\n")
     with pytest.raises(ActionError) as caught:
-        e.check({"action": "use", "data": ["user.contact"], "recipient": "service_provider"})
-    assert caught.value.diagnostics[0].message == \
-        "recipient: a `use` action has no recipient"
+        e.check({"action": "use", "data": ["user.contact"], "method": "cookies"})
+    assert caught.value.diagnostics[0].message == "method: a `use` action has no method"
     assert effect(e, action="use", data=["user.contact"]) == "deny"
+    # a recipient's own use (a duty passed with a share decides it) is a `use` with a recipient
+    assert effect(e, action="use", data=["user.contact"], recipient="service_provider") == "allow"
 
 
 def test_a_date_fact_is_compared_with_a_date_in_a_condition(tmp_path: Path) -> None:

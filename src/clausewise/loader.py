@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import model as m
 from .errors import Diagnostic, PolicyError
-from .grammar.parser import parse
+from .grammar import recovery
 from .validate import validate
 from .vocabulary import Vocabulary, base_vocabulary
 
@@ -113,6 +113,7 @@ def load(path: str | Path, *, reader=read_source, include_root: str | Path | Non
     sources: dict[str, str] = {}
     documents: list[m.Document] = []
     diagnostics: list[Diagnostic] = []
+    lost = recovery.Lost()
 
     def visit(file: str, stack: tuple[str, ...], via: m.Include | None) -> None:
         key = os.path.realpath(file) if not file.startswith("<") else file
@@ -148,11 +149,12 @@ def load(path: str | Path, *, reader=read_source, include_root: str | Path | Non
                 sources.update(exc.sources)
             return
         sources[file] = text
-        try:
-            document = parse(text, file)
-        except PolicyError as exc:
-            diagnostics.extend(exc.diagnostics)
+        parsed = recovery.parse_file(text, file)  # what parses of it, and its errors
+        diagnostics.extend(parsed.diagnostics)
+        lost.add(parsed)
+        if parsed.document is None:
             return
+        document = parsed.document
         documents.append(document)
         for include in document.includes:
             target = str(Path(file).parent / include.path)
@@ -163,14 +165,23 @@ def load(path: str | Path, *, reader=read_source, include_root: str | Path | Non
             visit(target, stack + (key,), include)
 
     visit(root, (), None)
-    if diagnostics:
-        raise PolicyError(tuple(diagnostics), sources)
-    policy = merge(root, documents)
-    vocabulary = base_vocabulary().with_policy(policy.terms, policy.facts, policy.wordings)
-    findings = validate(policy, documents, vocabulary)
+    if diagnostics:  # and what validation finds in the parts that parsed
+        raise PolicyError(tuple(diagnostics) + recovery.beside(
+            lambda: _validated(root, documents)[2], lost, diagnostics), sources)
+    policy, vocabulary, findings = _validated(root, documents)
     if findings:
         raise PolicyError(tuple(findings), sources)
     return Loaded(policy, vocabulary, sources)
+
+
+def _validated(root: str, documents: list[m.Document]
+               ) -> tuple[m.Policy, Vocabulary, list[Diagnostic]]:
+    """The merged policy, its vocabulary and what validation finds in it."""
+    policy = merge(root, documents)
+    vocabulary = base_vocabulary().with_policy(policy.terms, policy.facts, policy.wordings,
+                                                policy.clauses)
+    findings = validate(policy, documents, vocabulary)
+    return policy, vocabulary, findings
 
 
 def _read_include(reader, file: str) -> str:

@@ -312,44 +312,56 @@ class Dimension:
     help: str                   # what it means, for the schema and the docs
 
 
+#: the clause kinds that state a scope of actions (who may do what): permissions, the
+#: prohibitions that forbid them, and the choices people make about them
+SCOPE_KINDS = RULE_KINDS + ("choice",)
+_PLACED = ("collection", "use", "sharing", "retention", "prohibition", "choice")
+_TRANSFERRED = ("sharing", "retention", "prohibition", "choice")
+
 DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension("subject", "subjects", Vocab.subject, ("of", "from", "notify"), RULE_KINDS,
+    Dimension("subject", "subjects", Vocab.subject, ("of", "from", "notify"), SCOPE_KINDS,
               ACTION_KINDS, "of {}", "whose data: a data subject (customer, employee, ...)"),
-    Dimension("recipient", "recipients", Vocab.recipient, ("with", "to"),
-              ("sharing", "retention", "prohibition"), ("share", "sell", "retain"), "with {}",
-              "who receives the data (for retain: who keeps it, when not us)"),
-    Dimension("purpose", "purposes", Vocab.purpose, ("for",), RULE_KINDS, ACTION_KINDS,
+    Dimension("recipient", "recipients", Vocab.recipient, ("with", "to"), _TRANSFERRED,
+              ("share", "sell", "retain", "use"), "with {}",
+              "who receives the data (for retain and use: who keeps or uses it, when not us)"),
+    Dimension("purpose", "purposes", Vocab.purpose, ("for",), SCOPE_KINDS, ACTION_KINDS,
               "for {}", "why: a purpose (data use)"),
-    Dimension("event", "events", Vocab.event, ("on",), RULE_KINDS, ACTION_KINDS, "on {}",
+    Dimension("event", "events", Vocab.event, ("on",), SCOPE_KINDS, ACTION_KINDS, "on {}",
               "the event the action happens on"),
-    Dimension("method", "methods", Vocab.method, ("method",), ("collection", "prohibition"),
+    Dimension("method", "methods", Vocab.method, ("method",),
+              ("collection", "prohibition", "choice"),
               ("collect",), "{}", "how data is collected (provided, automatic, cookies, ...)"),
-    Dimension("source", "sources", Vocab.source, ("through",),
-              ("collection", "use", "sharing", "retention", "prohibition"),
+    Dimension("source", "sources", Vocab.source, ("through",), _PLACED,
               ("collect", "use", "share", "sell", "retain"), "through {}",
               "where or through what the data is collected or processed: the web site, "
               "the mobile app, other web sites, a named third party"),
-    Dimension("actor", "actors", Vocab.actor, ("by",), RULE_KINDS, ACTION_KINDS, "by {}",
-              "who performs or sees the processing: our staff, automated systems, "
-              "other users, the person themselves"),
-    Dimension("place", "places", Vocab.place, ("in",),
-              ("collection", "use", "sharing", "retention", "prohibition"),
+    Dimension("actor", "actors", Vocab.actor, ("by",), SCOPE_KINDS, ACTION_KINDS, "by {}",
+              "who performs or sees the processing (for exercise: who asks, the person or "
+              "someone on their behalf): our staff, automated systems, other users, the "
+              "person themselves, a parent"),
+    Dimension("place", "places", Vocab.place, ("in",), _PLACED,
               ("collect", "use", "share", "sell", "retain"), "in {}",
               "where the data is stored or transferred to (a country or region)"),
-    Dimension("mechanism", "mechanisms", Vocab.mechanism, ("under",),
-              ("sharing", "retention", "prohibition"), ("share", "sell", "retain"),
+    Dimension("mechanism", "mechanisms", Vocab.mechanism, ("under",), _TRANSFERRED,
+              ("share", "sell", "retain"),
               "under {}", "the transfer mechanism: standard contractual clauses, an adequacy "
               "decision, a certification framework"),
-    Dimension("basis", "bases", Vocab.basis, ("basis",), RULE_KINDS, ACTION_KINDS,
+    Dimension("basis", "bases", Vocab.basis, ("basis",), SCOPE_KINDS, ACTION_KINDS,
               "on the legal basis of {}", "the legal basis (GDPR Art. 6): consent, "
               "contract, legal obligation, vital interests, public task, legitimate "
               "interests"),
-    Dimension("channel", "channels", Vocab.channel, ("via",), ("notification", "right"),
+    Dimension("residence", "residences", Vocab.place, ("residents",), SCOPE_KINDS,
+              ACTION_KINDS, "for residents of {}", "where the person lives (a rule for "
+              "residents of California or the EEA applies only to them)"),
+    Dimension("channel", "channels", Vocab.channel, ("via",), ("notification", "right", "choice"),
               ("notify", "exercise"), "via {}", "the channel a notice or request goes "
-              "through"),
-    Dimension("right", "rights", Vocab.right, ("grants",), ("right",), ("exercise",),
-              "{}", "the right exercised"),
+              "through (for a choice: how the person makes it)"),
+    Dimension("right", "rights", Vocab.right, ("grants",), ("right", "choice"), ("exercise",),
+              "{}", "the right exercised (a choice that grants one may be made as a request "
+              "through its channels)"),
 )
+#: the dimensions of a choice that say how it is made, not which actions it governs
+CHOICE_MEANS = ("channel", "right")
 DIMENSION: dict[str, Dimension] = {d.name: d for d in DIMENSIONS}
 #: a clause's terms per dimension: (dimension name, terms), in the table's order
 Terms = tuple[tuple[str, tuple[str, ...]], ...]
@@ -418,6 +430,8 @@ class Sharing(Permission):
     kind: ClassVar[str] = "sharing"
     data_verbs: ClassVar[tuple[str, ...]] = ("share", "sell")
     sells: bool = False
+    #: duties passed to the recipients (`recipients never use for marketing`)
+    passes: tuple[PassedDuty, ...] = ()
 
 
 class Retention(Permission):
@@ -449,9 +463,46 @@ class Notification(Permission):
 
 
 class Right(Permission):
-    """A right the person may exercise, and through which channels."""
+    """A right the person may exercise, through which channels, over which data
+    (`over`), answered within a time (`within N days`), and what exercising it
+    changes: `then never keep, use` denies those actions on its data once the fact
+    it `sets` holds (the person's request is recorded in the action's `exercised`)."""
 
     kind: ClassVar[str] = "right"
+    data_verbs: ClassVar[tuple[str, ...]] = ("over",)
+    timing: Timing | None = None
+    #: the bool fact that records that the person exercised it (`sets deleted`)
+    fact: str | None = None
+    #: what exercising it stops (`then never keep, use`), on its data
+    stops: tuple[str, ...] = ()
+    #: what the stop leaves out (`except for residual_backup`)
+    exempt: Terms = ()
+
+
+class ChoiceClause(Clause):
+    """A choice the person can make (OPP-115 "User Choice/Control"): opt in or out of
+    the actions it `controls`, through a channel (`via`), at an address (`at`).
+
+    It sets a bool fact (`sets`; by default `consent` for an opt-in, `opted_out` for an
+    opt-out) and decides what it covers: after an opt-out, those actions are denied;
+    without an opt-in, they are denied, unless the choice is made by conduct (`by
+    "continuing to use the service"`), when only a refusal denies them.
+    """
+
+    kind: ClassVar[str] = "choice"
+    choice: Choice | None = None
+    actions: tuple[str, ...] = ()
+    data: tuple[str, ...] = ()
+    fact: str | None = None
+    address: str | None = None
+    conduct: str | None = None
+
+    @property
+    def sets(self) -> str:
+        """The fact the choice sets."""
+        if self.fact is not None:
+            return self.fact
+        return "consent" if self.choice is Choice.opt_in else "opted_out"
 
 
 class Prohibition(Clause):
@@ -473,6 +524,22 @@ class Prohibition(Clause):
     #: remedies (`must "promptly delete it"`): what is done when it happens anyway;
     #: a denial it decides carries them
     obligations: tuple[Obligation, ...] = ()
+    #: `beyond 30 days` / `beyond transaction_complete`: it forbids keeping the data
+    #: longer than this, not keeping it at all
+    beyond: Period | None = None
+    #: a prohibition the engine derives (see lowering.py): what it comes from
+    #: ("choice", "right", "duty" or "do-not-track") and that clause's id
+    origin: str | None = None
+    source_clause: str | None = None
+
+
+class PassedDuty(Node):
+    """`recipients never use for marketing`: a duty a sharing passes to its recipients,
+    which rides along with the share and decides the recipients' own later actions."""
+
+    kind: Literal["passed"] = "passed"
+    actions: tuple[str, ...]
+    purposes: tuple[str, ...]
 
 
 class Security(Clause):
@@ -504,12 +571,13 @@ class Disclaimer(Clause):
 
 
 AnyClause = Union[
-    Collection, Use, Sharing, Retention, Notification, Right, Prohibition, Security, Disclaimer
+    Collection, Use, Sharing, Retention, Notification, Right, Prohibition, Security, Disclaimer,
+    ChoiceClause,
 ]
 CLAUSE_KINDS: dict[str, type[Clause]] = {
     cls.kind: cls
     for cls in (Collection, Use, Sharing, Retention, Notification, Right, Prohibition,
-                Security, Disclaimer)
+                Security, Disclaimer, ChoiceClause)
 }
 
 def action_of(clause: Clause) -> str:
@@ -576,6 +644,10 @@ class Header(Node):
     complaints: tuple[Complaints, ...] = ()
     certifications: tuple[str, ...] = ()
     texts: tuple[str, ...] = ()
+    #: how the service answers a browser's Do Not Track signal (OPP-115): honored
+    #: (tracking on other sites is denied to a person who sends it), ignored, or
+    #: None when the policy does not say
+    do_not_track: Literal["honored", "ignored"] | None = None
 
 
 class Comment(Node):

@@ -205,7 +205,11 @@ def check_fact_definitions(policy: m.Policy, documents: list[m.Document],
 
 def check_conditions(policy: m.Policy, documents: list[m.Document],
                      vocabulary: Vocabulary) -> Iterator[Diagnostic]:
-    for clause in policy.clauses:
+    """Facts tested by conditions, and set by choices and rights (the derived rules
+    test them), are declared and of a type the test fits."""
+    from .lowering import rules
+
+    for clause in rules(policy):
         for condition in (getattr(clause, "condition", None), getattr(clause, "exception", None)):
             if condition is not None:
                 yield from _check_condition(condition, vocabulary)

@@ -35,9 +35,13 @@ class Term:
 class Vocabulary:
     """Terms per vocabulary and the typed facts; read-only once built."""
 
-    def __init__(self, terms: dict[m.Vocab, dict[str, Term]], facts: dict[str, m.FactDef]) -> None:
+    def __init__(self, terms: dict[m.Vocab, dict[str, Term]], facts: dict[str, m.FactDef],
+                 records: dict[str, m.AnyClause] | None = None) -> None:
         self.terms = terms
         self.facts = facts
+        #: the clauses an action may record the person's doings against (its `choices`
+        #: and `exercised`): choice clauses and rights that set a fact, by id
+        self.records = records or {}
         self._ancestors: dict[tuple[m.Vocab, str], tuple[str, ...]] = {}
 
     def knows(self, vocab: m.Vocab, key: str) -> bool:
@@ -75,7 +79,8 @@ class Vocabulary:
         return tuple(sorted(k for k, t in self.terms[vocab].items() if t.parent == key))
 
     def with_policy(self, terms: tuple[m.TermDef, ...], facts: tuple[m.FactDef, ...],
-                    wordings: tuple[m.Wording, ...] = ()) -> Vocabulary:
+                    wordings: tuple[m.Wording, ...] = (),
+                    clauses: tuple[m.AnyClause, ...] = ()) -> Vocabulary:
         """A new vocabulary extended by a policy's declarations (checked by validate.py)."""
         table = {vocab: dict(entries) for vocab, entries in self.terms.items()}
         for term in terms:
@@ -85,7 +90,10 @@ class Vocabulary:
         _reword(table, wordings)
         all_facts = dict(self.facts)
         all_facts.update({fact.name: fact for fact in facts})
-        return Vocabulary(table, all_facts)
+        records = dict(self.records)
+        records.update({c.id: c for c in clauses
+                        if isinstance(c, m.ChoiceClause) or isinstance(c, m.Right) and c.fact})
+        return Vocabulary(table, all_facts, records)
 
 
 def _reword(table: dict[m.Vocab, dict[str, Term]], wordings: tuple[m.Wording, ...]) -> None:

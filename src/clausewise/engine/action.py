@@ -23,6 +23,7 @@ from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictInt, Stric
 from .. import model as m
 from ..errors import ActionError, Diagnostic, did_you_mean
 from ..vocabulary import Vocabulary
+from .records import context_of
 
 ActionKind = Literal["collect", "use", "share", "sell", "retain", "notify", "exercise"]
 #: kinds whose actions must name data
@@ -37,6 +38,18 @@ MAX_PROBLEMS = 20
 MAX_DEPTH = 16
 
 Number = Annotated[StrictInt, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
+#: a clause id of the policy, as an action's `choices` and `exercised` name them
+ClauseId = Annotated[StrictStr, Field(max_length=200)]
+Day = Annotated[StrictStr, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class ChoiceMade(BaseModel):
+    """A choice the person made through a `choice` clause, and from which day."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    made: Literal["in", "out"] = Field(description="opted in or opted out")
+    on: Day | None = Field(default=None, description="the day the choice was made")
 #: the value of an enum fact: one of its declared names
 Name = Annotated[StrictStr, Field(max_length=200)]
 
@@ -68,6 +81,15 @@ Action = create_model(
                                      "from it and the action's purpose")),
     context=(dict[str, StrictBool | Number | Name], Field(
         default_factory=dict, description="facts about the situation, e.g. consent")),
+    choices=(dict[ClauseId, Literal["in", "out"] | ChoiceMade], Field(
+        default_factory=dict, max_length=MAX_DATA,
+        description="the choices the person made, by choice clause id: \"in\", \"out\", or "
+        "{\"made\": \"out\", \"on\": \"2026-03-01\"}; each sets its fact (consent, "
+        "opted_out) for what that choice covers")),
+    exercised=(dict[ClauseId, StrictBool | Day], Field(
+        default_factory=dict, max_length=MAX_DATA,
+        description="the rights the person exercised, by right clause id: true or the day; "
+        "each sets the fact its clause names (deleted, deactivated) for what it covers")),
 )
 
 _TERM_FIELDS: tuple[tuple[str, m.Vocab], ...] = tuple(
@@ -101,7 +123,10 @@ def parse_action(raw: object, vocabulary: Vocabulary, *, source: str = "<action>
 
 
 def _derived(action: Action, vocabulary: Vocabulary, source: str, text: str | None) -> Action:
-    """The facts an action's fields imply: `original_purpose` from `collected_for`."""
+    """The facts an action's fields imply: those its `choices` and `exercised` set (see
+    records.py), and `original_purpose` from `collected_for`."""
+    if action.choices or action.exercised:
+        action = action.model_copy(update={"context": context_of(vocabulary, action)})
     if action.collected_for is None:
         return action
     same = action.purpose is not None and action.collected_for in \
@@ -270,6 +295,18 @@ def check_terms(action: Action, vocabulary: Vocabulary) -> list[Diagnostic]:
     if action.action == "exercise" and action.right is None:
         found.append(Diagnostic("missing-field", "right: an `exercise` action must name the "
                                 "right exercised", None, 'e.g. "right": "correction"'))
+    for field in ("choices", "exercised"):
+        want = "choice" if field == "choices" else "right"
+        for clause_id in getattr(action, field):
+            record = vocabulary.records.get(clause_id)
+            if record is None or record.kind != want:
+                known = [k for k, v in vocabulary.records.items() if v.kind == want]
+                found.append(Diagnostic(
+                    "unknown-clause", f"{field}.{clause_id}: the policy has no {want} clause "
+                    f"`{clause_id}`" + (" that sets a fact" if want == "right" else ""), None,
+                    suggest(clause_id, known) or (f"its {want} clauses: " + ", ".join(known[:8])
+                                                  if known else f"the policy has no {want} "
+                                                  "clause to record")))
     for name, value in action.context.items():
         fact = vocabulary.facts.get(name)
         if fact is None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import model as m
+from ..lowering import rules
 from ..vocabulary import Vocabulary
 from .conditions import Compiled, compile_condition, effective_condition
 from .decision import Duty
@@ -58,7 +59,7 @@ def _compile(clause: m.AnyClause, order: int) -> CompiledClause:
         dims=dims, condition_node=node,
         condition=compile_condition(node) if node is not None else None,
         duties=tuple(Duty(clause.id, ob) for ob in getattr(clause, "obligations", ()))
-        + _end_duties(clause))
+        + _end_duties(clause) + _answer_duties(clause) + _passed_duties(clause))
     if isinstance(clause, m.Prohibition):
         item.exempt = tuple((name, m.DIMENSION[name].vocab, frozenset(keys))
                             for name, keys in clause.exempt)
@@ -86,6 +87,23 @@ def _end_duties(clause: m.AnyClause) -> tuple[Duty, ...]:
     return (Duty(clause.id, duty),) if duty is not None else ()
 
 
+def _answer_duties(clause: m.AnyClause) -> tuple[Duty, ...]:
+    """A right answered `within N days`: the duty to answer, by the right's channels."""
+    if isinstance(clause, m.Right) and clause.timing is not None:
+        return (Duty(clause.id, m.NotifyDuty(timing=clause.timing, channels=clause.channels)),)
+    return ()
+
+
+def _passed_duties(clause: m.AnyClause) -> tuple[Duty, ...]:
+    """What a sharing binds its recipients to, riding along with the share."""
+    if not isinstance(clause, m.Sharing):
+        return ()
+    return tuple(Duty(clause.id, m.FreeDuty(text="bind the recipients never to "
+                                                 + ", ".join(duty.actions) + " it for "
+                                                 + ", ".join(duty.purposes)))
+                 for duty in clause.passes)
+
+
 def _protection(clause: m.Security, state: m.State) -> m.Obligation:
     if clause.measure == "encrypt":
         return m.EncryptDuty(state=state)
@@ -99,11 +117,17 @@ class CompiledPolicy:
     def __init__(self, policy: m.Policy, vocabulary: Vocabulary) -> None:
         self.policy = policy
         self.vocabulary = vocabulary
-        self.clauses = {clause.id: clause for clause in policy.clauses}
+        #: the clauses decisions are made on: the author's and those derived from them
+        self.rules = rules(policy)
+        self.clauses = {clause.id: clause for clause in self.rules}
         #: each prohibition's remedies, by clause id
         self.remedies = {clause.id: tuple(Duty(clause.id, ob) for ob in clause.obligations)
-                         for clause in policy.clauses
+                         for clause in self.rules
                          if isinstance(clause, m.Prohibition) and clause.obligations}
+        #: the clauses an action's `choices` and `exercised` may name, and the fact each sets
+        self.records = {clause.id: clause for clause in policy.clauses
+                        if isinstance(clause, m.ChoiceClause)
+                        or isinstance(clause, m.Right) and clause.fact}
         #: the day the policy takes effect (YYYY-MM-DD): earlier actions are outside it
         header = policy.header
         self.effective = header.effective.isoformat() if header and header.effective else None
@@ -122,7 +146,7 @@ class CompiledPolicy:
         self.prohibition_candidates = lru_cache(maxsize=None)(self._prohibition_candidates)
         self.security_candidates = lru_cache(maxsize=None)(self._security_candidates)
         self.permits_for = lru_cache(maxsize=1 << 16)(self._permits_for)
-        compiled = [_compile(clause, order) for order, clause in enumerate(policy.clauses)]
+        compiled = [_compile(clause, order) for order, clause in enumerate(self.rules)]
         self.permits: dict[str, list[CompiledClause]] = defaultdict(list)
         self.permits_by_data: dict[tuple[str, str | None], list[CompiledClause]] = \
             defaultdict(list)
@@ -145,6 +169,8 @@ class CompiledPolicy:
                 self.permits[action].append(item)
                 for key in clause.data or (None,):
                     self.permits_by_data[(action, key)].append(item)
+                if isinstance(clause, m.Right) and clause.data:  # a request may name no data
+                    self.permits_by_data[(action, None)].append(item)
                 if isinstance(clause, m.Notification):
                     table = self.notices_before if clause.timing is not None and \
                         clause.timing.when == "before" else self.notices_other

@@ -18,7 +18,8 @@ from ..errors import Diagnostic
 
 # Clause field name (as the transformer names it) -> model attribute, for the fields
 # that are not dimensions (those come from `m.DIMENSIONS`, named by their attribute).
-_FIELD_ATTR = {"choice": "choice", "timing": "timing", "means": "means"}
+_FIELD_ATTR = {"choice": "choice", "timing": "timing", "means": "means", "address": "address",
+               "conduct": "conduct"}
 _DIMENSION_OF_ATTR = {d.attr: d for d in m.DIMENSIONS}
 #: how deep a parse tree may nest (a clause and its fields take about 8 levels; the
 #: rest is room for conditions). Deeper input is refused before anything recurses.
@@ -28,7 +29,7 @@ MAX_DIGITS = 9
 #: how many days a unit of a retention period counts
 _DAYS_PER = {"days": 1, "months": 30, "years": 365}
 # Fields that may be given more than once (their values accumulate).
-_REPEATABLE = {"must", "state"}
+_REPEATABLE = {"must", "state", "passes"}
 # Header fields that may be given more than once, by model attribute.
 _HEADER_REPEATABLE = ("contacts", "complaints", "certifications", "texts")
 # Which syntax spells each field, for messages.
@@ -41,6 +42,8 @@ _SPELLING = {
     "timing": "before/after/within", "ending": "then",
     "period": "for N days/until/indefinitely/as long as needed for",
     "state": "in transit/at rest", "means": "using", "must": "must", "text": "text",
+    "effect": "then never", "controls": "controls", "sets": "sets", "address": "at",
+    "conduct": "by", "beyond": "beyond", "passes": "recipients never",
 }
 
 
@@ -270,6 +273,14 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
     text = _field("text")
     data = _field("data", lambda c: (c[0], c[1]))
     never = _field("never", lambda c: (c[0], c[1]))
+    effect = _field("effect")
+    controls = _field("controls", lambda c: (c[0], c[1] if len(c) > 1 else ()))
+    sets = _field("sets")
+    address = _field("address")
+    conduct = _field("conduct")
+    beyond_days = _field("beyond", lambda c: ("days", (c[0], c[1])))
+    beyond_event = _field("beyond", lambda c: ("until", c[0]))
+    passes = _field("passes", lambda c: (c[0], c[1]))
     del _field
 
     # ---------------------------------------------------------------- clauses
@@ -291,7 +302,7 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
                 continue
             seen.setdefault(f.name, f)
             self._apply_field(cls, f, values)
-        for name in ("states", "obligations"):  # gathered in lists: appending is linear
+        for name in ("states", "obligations", "passes"):  # gathered in lists: linear
             if name in values:
                 values[name] = tuple(values[name])
         if "exempt" in values:
@@ -302,6 +313,12 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
             stated = values["terms"]
             values["terms"] = tuple((d.name, stated[d.name]) for d in m.DIMENSIONS
                                     if d.name in stated)
+        if cls is m.ChoiceClause:
+            self._check_choice(id_token, meta, values)
+        if cls is m.Right and "stops" in values and "fact" not in values:
+            self.error("missing-field", f"right `{id_token}` says what exercising it stops, "
+                       "but not which fact records that it was exercised", meta,
+                       "add a line such as `sets deleted`; an action gives it in `exercised`")
         if cls is m.Prohibition and "actions" not in values:
             self.error("missing-field", f"prohibition `{id_token}` says nothing it prohibits",
                        self.span(meta), "add a line such as `never share user.health_and_medical`")
@@ -322,6 +339,20 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
         except Exception as exc:  # pydantic refuses a combination the checks above missed
             self.error("invalid-clause", f"clause `{id_token}` is invalid: {exc}", meta)
             return None
+
+    def _check_choice(self, id_token: Token, meta: Meta, values: dict[str, Any]) -> None:
+        if "choice" not in values:
+            self.error("missing-field", f"choice `{id_token}` says neither opt-in nor opt-out",
+                       meta, "add `consent opt-in` or `consent opt-out`")
+        elif values["choice"] is m.Choice.none:
+            self.error("bad-value", f"choice `{id_token}` offers no choice (`consent none`)",
+                       meta, "write `consent opt-in` or `consent opt-out`")
+        if "actions" not in values:
+            self.error("missing-field", f"choice `{id_token}` says nothing it controls", meta,
+                       "add a line such as `controls share user.contact.email`")
+        if values.get("conduct") and values.get("choice") is m.Choice.opt_out:
+            self.error("bad-value", f"choice `{id_token}`: only an opt-in is made by conduct",
+                       meta, "an opt-out is an act; drop the `by \"...\"` line")
 
     def _apply_field(self, cls: type[m.Clause], f: _Field, values: dict[str, Any]) -> None:
         allowed = cls.model_fields
@@ -346,12 +377,38 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
             if cls is m.Sharing:
                 values["sells"] = str(verb) == "sell"
             values["data"] = self.refs(m.Vocab.category, terms)
-        elif name == "never":
-            if cls is not m.Prohibition:
-                return refuse("`never`")
+        elif name in ("never", "controls"):
+            if (cls is m.Prohibition) is not (name == "never") or \
+                    name == "controls" and cls is not m.ChoiceClause:
+                return refuse(f"`{f.keyword}`")
             verbs, terms = value
             values["actions"] = tuple(m.ACTION_OF_VERB[str(v)] for v in verbs)
             values["data"] = self.refs(m.Vocab.category, terms)
+        elif name == "effect":
+            if "stops" not in allowed:
+                return refuse("`then never`")
+            values["stops"] = tuple(m.ACTION_OF_VERB[str(v)] for v in value)
+        elif name == "sets":
+            if "fact" not in allowed:
+                return refuse("`sets`")
+            values["fact"] = str(value)
+        elif name == "beyond":
+            if "beyond" not in allowed:
+                return refuse("`beyond`")
+            how, amount = value
+            if how == "days":
+                days = self.number(amount[0]) * _DAYS_PER[amount[1]]
+                values["beyond"] = m.Period(days=days, unit=amount[1], span=f.span)
+            else:
+                values["beyond"] = m.Period(until=self.refs(m.Vocab.event, [amount])[0],
+                                            span=f.span)
+        elif name == "passes":
+            if "passes" not in allowed:
+                return refuse("`recipients never`")
+            verbs, purposes = value
+            values.setdefault("passes", []).append(m.PassedDuty(
+                actions=tuple(m.ACTION_OF_VERB[str(v)] for v in verbs),
+                purposes=self.refs(m.Vocab.purpose, purposes), span=f.span))
         elif name in ("when", "unless"):
             if "condition" not in allowed:
                 return refuse(f"`{f.keyword}`")
@@ -429,7 +486,8 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
         elif name == "except":
             inner: _Field = value
             dimension = _DIMENSION_OF_ATTR[inner.name]
-            if cls is not m.Prohibition or cls.kind not in dimension.kinds:
+            if "exempt" not in allowed or (cls is m.Prohibition
+                                           and cls.kind not in dimension.kinds):
                 return refuse("`except`")
             exempt = values.setdefault("exempt", {})
             if dimension.name in exempt:
@@ -535,6 +593,7 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
         name=c[0], url=c[1], span=s.span(meta)))
     certification = _header_field("certifications")
     header_text = _header_field("texts")
+    do_not_track = _header_field("do_not_track", lambda s, meta, c: str(c[0]))
     del _header_field
 
     def _date(self, token: Token) -> date | None:
@@ -604,8 +663,12 @@ def _allowed_help(cls: type[m.Clause]) -> str:
         "states": "in transit / at rest", "means": "using", "obligations": "must", "text": "text",
         "measure": None, "terms": None, "sells": None, "exempt": "except ...",
         "at_most": "at most N times", "effective": "effective DATE", "expires": "expires DATE",
-        "safeguards": "safeguard",
+        "safeguards": "safeguard", "stops": "then never", "fact": "sets", "address": "at",
+        "conduct": "by \"...\"", "beyond": "beyond", "passes": "recipients never ... for",
+        "origin": None, "source_clause": None,
     }
+    if cls is m.ChoiceClause:
+        spelled["actions"] = "controls"
     words = [spelled[f] for f in fields if spelled.get(f) and f not in ("data", "text")]
     dimensions = [" / ".join(d.keywords) for d in m.DIMENSIONS if cls.kind in d.kinds]
     data = [spelled["data"]] if spelled["data"] and "data" in fields else []
