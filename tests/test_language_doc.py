@@ -43,6 +43,8 @@ def test_the_clause_kinds_table_is_the_model_s() -> None:
         data = words(rows[kind][1])
         if kind == "prohibition":
             assert data == ["never VERBS"]
+        elif kind == "choice":
+            assert data == ["controls VERBS"]
         else:
             assert tuple(data) == cls.data_verbs
         assert words(rows[kind][3])[0] == f"{kind} {words(rows[kind][3])[0].split()[1]}"
