@@ -321,7 +321,7 @@ _TRANSFERRED = ("sharing", "retention", "prohibition", "choice")
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension("subject", "subjects", Vocab.subject, ("of", "from", "notify"), SCOPE_KINDS,
               ACTION_KINDS, "of {}", "whose data: a data subject (customer, employee, ...)"),
-    Dimension("recipient", "recipients", Vocab.recipient, ("with", "to"), _TRANSFERRED,
+    Dimension("recipient", "recipients", Vocab.recipient, ("with", "to"), _TRANSFERRED + ("use",),
               ("share", "sell", "retain", "use"), "with {}",
               "who receives the data (for retain and use: who keeps or uses it, when not us)"),
     Dimension("purpose", "purposes", Vocab.purpose, ("for",), SCOPE_KINDS, ACTION_KINDS,
@@ -645,9 +645,9 @@ class Header(Node):
     certifications: tuple[str, ...] = ()
     texts: tuple[str, ...] = ()
     #: how the service answers a browser's Do Not Track signal (OPP-115): honored
-    #: (tracking on other sites is denied to a person who sends it), ignored, or
-    #: None when the policy does not say
-    do_not_track: Literal["honored", "ignored"] | None = None
+    #: (tracking on other sites is denied to a person who sends it), ignored, unclear
+    #: (mentioned without saying), or None when the policy does not mention it
+    do_not_track: Literal["honored", "ignored", "unclear"] | None = None
 
 
 class Comment(Node):
