@@ -87,3 +87,63 @@ def _overlaps(ancestors, vocab: m.Vocab, key: str, keys: tuple[str, ...], strict
     if not set(ancestors(vocab, key)).isdisjoint(keys):
         return True
     return not strict and any(key in ancestors(vocab, other) for other in keys)
+
+
+def describe(clause: m.Prohibition, owner: m.Clause | None, action: Action,
+             vocabulary: Vocabulary, *, forbids: bool) -> str | None:
+    """A derived prohibition's decision in the words a developer acts on: which choice
+    or right it turned on, through what, and on which day; None for the author's own.
+
+    `owner` is the clause it is derived from (a choice, a right, a sharing).
+    """
+    label = vocabulary.label
+    if clause.origin == "do-not-track":
+        return ("the person's browser sends Do Not Track, which this policy honors: no "
+                "tracking on other sites" if forbids else None)
+    if clause.origin == "duty" and isinstance(owner, m.Sharing):
+        verbs = " or ".join(_GERUND.get(a, a) for a in clause.actions)
+        return (f"`{owner.id}` passed its recipients the duty never to {verbs.lower()} "
+                f"it for {', '.join(f'`{p}`' for p in clause.purposes)}")
+    if clause.origin == "right" and isinstance(owner, m.Right):
+        when = action.exercised.get(owner.id)
+        day = f" on {when}" if isinstance(when, str) else ""
+        rights = ", ".join(f"`{r}`" for r in owner.rights)
+        stops = " and ".join(_GERUND.get(a, a) for a in owner.stops).lower()
+        return f"the person exercised {rights} (right `{owner.id}`){day}, which stops {stops}"
+    if clause.origin != "choice" or not isinstance(owner, m.ChoiceClause):
+        return None
+    what = _scope_words(owner, vocabulary)
+    how = " or ".join(label(m.Vocab.channel, c) for c in owner.channels)
+    through = f" through {how}" if how else ""
+    at = f" ({owner.address})" if owner.address else ""
+    record = action.choices.get(owner.id)
+    made, on = (record, None) if isinstance(record, str) or record is None else \
+        (record.made, record.on)
+    day = f" on {on}" if on else ""
+    if owner.choice is m.Choice.opt_out:
+        if not forbids:
+            return None
+        return f"the person opted out of {what}{through}{day}" if made == "out" else \
+            f"the person opted out of {what} (`{owner.sets}` is true); the choice is made" \
+            f"{through or ' as the policy says'}{at}"
+    if owner.conduct:
+        return (f"the person refused {what}" if forbids else
+                f"consent to {what} is taken from conduct: {owner.conduct}")
+    if not forbids:
+        return None
+    return f"the person has not opted in to {what}; to allow it, the person must opt in" \
+        f"{through or ''}{at}"
+
+
+_GERUND = {"collect": "Collecting", "use": "Using", "share": "Sharing", "sell": "Selling",
+           "retain": "Keeping", "notify": "Notifying"}
+
+
+def _scope_words(clause: m.ChoiceClause, vocabulary: Vocabulary) -> str:  # noqa: ARG001
+    """What a choice covers, in the developer's terms (keys, as actions name them)."""
+    verbs = " and ".join(_GERUND.get(a, a) for a in clause.actions).lower()
+    data = ", ".join(f"`{k}`" for k in clause.data)
+    with_ = ", ".join(f"`{k}`" for k in clause.recipients)
+    for_ = ", ".join(f"`{k}`" for k in clause.purposes)
+    return " ".join(part for part in (verbs, data, f"with {with_}" if with_ else "",
+                                      f"for {for_}" if for_ else "") if part)
