@@ -101,8 +101,8 @@ def describe(clause: m.Prohibition, owner: m.Clause | None, action: Action,
         return ("the person's browser sends Do Not Track, which this policy honors: no "
                 "tracking on other sites" if forbids else None)
     if clause.origin == "duty" and isinstance(owner, m.Sharing):
-        verbs = " or ".join(_GERUND.get(a, a) for a in clause.actions)
-        return (f"`{owner.id}` passed its recipients the duty never to {verbs.lower()} "
+        verbs = " or ".join("keep" if a == "retain" else a for a in clause.actions)
+        return (f"`{owner.id}` passed its recipients the duty never to {verbs} "
                 f"it for {', '.join(f'`{p}`' for p in clause.purposes)}")
     if clause.origin == "right" and isinstance(owner, m.Right):
         when = action.exercised.get(owner.id)
