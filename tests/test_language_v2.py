@@ -315,8 +315,8 @@ def test_new_dimensions_are_said_in_the_rendered_policy(tmp_path: Path) -> None:
         "standard contractual clauses or the EU-U.S. Data Privacy Framework" in words
     assert "in the European Economic Area" in words
     assert "by our employees" in words
-    assert "We sell your device data to advertising companies on the legal basis of your " \
-        "consent" in words
+    assert "We sell information about your device to advertising companies on the legal " \
+        "basis of your consent" in words
 
 
 # ------------------------------------------------------- 4. retention forms

@@ -360,6 +360,7 @@ MINIMAL_BODY = {
     "collection": "collect user", "use": "use user", "sharing": "share user",
     "retention": "keep user", "notification": "on merger", "right": "grants access",
     "prohibition": "never use user", "security": "protect user at rest", "disclaimer": 'text "x"',
+    "choice": "consent opt-out\n  controls use user",
 }
 
 

@@ -58,11 +58,48 @@ def test_dom_has_headings_and_clause_anchors(kareo, page: Path, tmp_path: Path) 
     dom = run.stdout
     assert re.search(r"<html lang=\"en\"", dom)
     assert "<h1>Kareo Privacy Policy</h1>" in dom
-    for title in ("Information we collect", "Sharing and disclosure", "Decision matrix",
-                  "Last updated"):
-        assert re.search(rf"<h2 id=\"[^\"]+\">{re.escape(title)}</h2>", dom), title
+    headings = re.findall(r'<h2 id="section-[^"]+">([^<]+)</h2>', dom)
+    assert headings == ["At a glance", "What this privacy policy covers",
+                        "Information collection and how it is used",
+                        "Information sharing and disclosure",
+                        "Accessing, updating, or correcting your personal information",
+                        "Security", "Customer testimonials, comments and reviews",
+                        "Links to other sites", "Changes to this privacy policy", "Questions",
+                        "Last Updated", "Decision matrix"]
     anchors = re.findall(r'\bid="clause-([a-z0-9-]+)"', dom)
     assert sorted(anchors) == sorted(c.id for c in kareo.policy.clauses)
+    # the summary label, a glance table per section, the matrix's grants and its views
+    for label in ("Data collected", "Linked to you", "Used for tracking", "Shared", "Sold",
+                  "How long kept", "Your choices"):
+        assert re.search(rf'<dt id="label-[a-z]+">{label}</dt>', dom), label
+    from clausewise.renderers.outline import build
+    with_rules = [s for s in build(kareo.policy, kareo.vocabulary).sections if s.glance]
+    assert len(with_rules) == 7  # the sections that hold a clause deciding anything
+    assert dom.count("<caption>At a glance</caption>") == len(with_rules)
+    for view in ("recipients", "purposes", "collection", "retention"):
+        assert f'id="matrix-{view}"' in dom, view
+    cell = re.search(r'<a href="#clause-card-processing" title="clause card-processing">'
+                     r'to bill you</a>', dom)
+    assert cell, "a matrix cell says the purpose that limits it and links to its clause"
+    for target in re.findall(r'href="#([^"]+)"', dom):
+        assert f'id="{target}"' in dom, f"dangling link #{target}"
+    console = [line for line in run.stderr.splitlines()
+               if ":CONSOLE" in line or "Uncaught" in line]
+    assert not console, "console messages:\n" + "\n".join(console)
+
+
+def test_the_review_view_in_the_browser(kareo, tmp_path: Path) -> None:
+    browser = _chromium()
+    path = tmp_path / "review.html"
+    path.write_text(render(kareo, "html", review=True), encoding="utf-8")
+    run = _run(browser, tmp_path / "profile", "--enable-logging=stderr", "--v=0",
+               "--dump-dom", path.as_uri())
+    assert run.returncode == 0, run.stderr[-2000:]
+    dom = run.stdout
+    rows = re.findall(r'<tr id="clause-([a-z0-9-]+)">', dom)
+    assert sorted(rows) == sorted(c.id for c in kareo.policy.clauses)
+    assert dom.count('<td class="rules">') == len(rows)
+    assert '<tr class="drift">' in dom
     console = [line for line in run.stderr.splitlines()
                if ":CONSOLE" in line or "Uncaught" in line]
     assert not console, "console messages:\n" + "\n".join(console)

@@ -59,7 +59,7 @@ CHECKLIST: list[tuple[str, list[str]]] = [
      ["products and services provision, billing, identification and authentication, services "
       "improvement, contact, research, and anonymous reporting"]),
     ("anonymous reporting uses data only in aggregate",
-     ["for analytics for reporting, only in aggregate"]),
+     ["to produce anonymous reports, only in aggregate"]),
     ("service announcements cannot be opted out of, but the account can be deactivated",
      ["strictly service-related announcements on rare occasions",
       "if our service is temporarily suspended for maintenance, we might send you an email",
@@ -181,7 +181,6 @@ CHECKLIST: list[tuple[str, list[str]]] = [
 
 def _as_read(text: str, fmt: str) -> str:
     if fmt == "markdown":
-        text = re.sub(r'<a id="[^"]+"></a>', "", text)
         text = re.sub(r"<(https?://[^>\s]+)>", r"\1", text)
         text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
     return " ".join(text.split())

@@ -1,9 +1,11 @@
-"""The decision matrix is computed from the model alone; prohibitions win."""
+"""The decision matrix is computed from the model alone, says what limits each cell, and the
+engine agrees with every cell of Kareo's (issue 12, point 6); prohibitions win."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from clausewise import model as m
 from clausewise.loader import load
 from clausewise.renderers.matrix import ALLOWED, CONDITIONAL, NEVER, NONE, decision_matrix
 
@@ -72,7 +74,9 @@ def test_cells_follow_the_rules(tmp_path: Path) -> None:
     used = _cells(matrix, "purposes")
     assert used["user.device.ip_address", "analytics.reporting"] == CONDITIONAL
     assert used["user.contact.email", "essential.service"] == ALLOWED
-    assert used["user.name", "essential.service"] == NONE
+    assert used["user.device.ip_address", "essential.service"] == NONE
+    # rows are the categories the table's own clauses name: no use names user.name
+    assert "user.name" not in {row for row, _ in used}
     assert [note_id for note_id, _ in matrix.audience] == ["kids"]
     assert not matrix.empty
 
@@ -92,11 +96,29 @@ def test_kareo_matrix(kareo) -> None:
     assert shared["user.device.cookie_id", "ad_vendor"] == CONDITIONAL  # unless you opt out
     assert shared["user.financial.credit_card", "ad_vendor"] == NONE
     assert shared["user.content.testimonial", "public"] == CONDITIONAL
+    # the card processor's clause covers every service provider, but only to bill you:
+    # the cell says so instead of "allowed"
+    card = _cell(matrix, "recipients", "user.financial.credit_card", "tracking_service")
+    assert card.mark == CONDITIONAL
+    grants = [(g.clause, g.says) for g in card.grants]
+    assert ("card-processing", "to bill you") in grants
+    assert [g for g in grants if g[0] == "fraud-safety-law"][0][1].startswith("to investigate")
+    assert not [g for g in card.grants if "any purpose" in g.says]
     used = _cells(matrix, "purposes")
     assert used["user.contact.email", "marketing.communications.email"] == CONDITIONAL
-    assert used["user", "essential.service"] == ALLOWED
     assert matrix.audience[0][0] == "no-children"
     assert decision_matrix(kareo.policy, kareo.vocabulary) == matrix  # pure
+
+
+def test_kareo_rows_are_only_categories_the_tables_clauses_name(kareo) -> None:
+    matrix = decision_matrix(kareo.policy, kareo.vocabulary)
+    shared = {row.key for row in _table(matrix, "recipients").rows}
+    named = {key for c in kareo.policy.clauses if c.kind == "sharing" for key in c.data}
+    never = {key for c in kareo.policy.clauses if c.kind == "prohibition"
+             and c.condition is None and c.exception is None and not c.recipients
+             and not c.purposes and not c.events for key in c.data}
+    assert shared == named | never
+    assert "user.government_id" not in shared  # only a conditional prohibition names it
 
 
 def test_kareo_matrix_marks_health_data_never(kareo) -> None:
@@ -105,6 +127,85 @@ def test_kareo_matrix_marks_health_data_never(kareo) -> None:
         row = next(r for r in table.rows if r.key == "user.health_and_medical")
         assert {cell.mark for cell in row.cells} == {NEVER}
         assert all(cell.clauses == ("no-phi",) for cell in row.cells)
+
+
+#: facts under which each of Kareo's conditions holds (and a grown-up's age)
+KAREO_FACTS = {"consent": True, "opted_out": False, "aggregated": True,
+               "legal_requirement": True, "terms_violation": True, "notice_given": True,
+               "encrypted": True, "linked": False, "subject_age": 30}
+
+
+def _table(matrix, key: str):
+    return next(t for t in matrix.tables if t.key == key)
+
+
+def _cell(matrix, key: str, row_key: str, column: str):
+    table = _table(matrix, key)
+    row = next(r for r in table.rows if r.key == row_key)
+    return row.cells[[c for c, _ in table.columns].index(column)]
+
+
+def _under(vocab, kind, key, keys) -> bool:
+    return not keys or bool(set(keys) & set(vocab.ancestors(kind, key)))
+
+
+def test_the_engine_decides_every_kareo_cell_as_it_says(kareo) -> None:
+    """Each sharing cell, for each purpose the policy names (and none): the engine allows
+    it exactly when one of the cell's allowing clauses covers that purpose, and names
+    the clause the cell links to. Rows with a prohibited part are left out (the engine
+    refuses an action on the whole of a category one of whose parts is forbidden; the
+    cell lists that prohibition)."""
+    from clausewise.api import Engine
+    engine = Engine(kareo)
+    vocab, policy = kareo.vocabulary, kareo.policy
+    matrix = decision_matrix(policy, vocab)
+    table = _table(matrix, "recipients")
+    purposes = [None] + sorted({p for c in policy.clauses if c.kind == "sharing"
+                                for p in c.purposes})
+    by_id = {c.id: c for c in policy.clauses}
+    checked = 0
+    for row in table.rows:
+        for (recipient, _), cell in zip(table.columns, row.cells):
+            if any(g.forbids and not set(by_id[g.clause].data) & set(
+                    vocab.ancestors(m.Vocab.category, row.key)) for g in cell.grants):
+                continue  # a prohibited part of the row
+            allowing = [by_id[g.clause] for g in cell.grants if not g.forbids]
+            for purpose in purposes:
+                covering = [c for c in allowing if not c.events and (
+                    purpose is None and not c.purposes
+                    or purpose is not None and _under(vocab, m.Vocab.purpose, purpose,
+                                                       c.purposes))]
+                action = {"action": "share", "data": [row.key], "recipient": recipient,
+                          "context": KAREO_FACTS}
+                if purpose is not None:
+                    action["purpose"] = purpose
+                decision = engine.check(action)
+                expected = cell.mark != NEVER and bool(covering)
+                assert decision.allowed == expected, (row.key, recipient, purpose, cell)
+                if expected:
+                    assert set(decision.clause_ids) & {c.id for c in covering}
+                checked += 1
+            for clause in allowing:  # a grant on an event holds on that event
+                if clause.events and cell.mark != NEVER:
+                    action = {"action": "share", "data": [row.key], "recipient": recipient,
+                              "event": clause.events[0], "context": KAREO_FACTS}
+                    if clause.purposes:
+                        action["purpose"] = clause.purposes[0]
+                    assert engine.check(action).allowed, (row.key, recipient, clause.id)
+    assert checked > 1000
+
+
+def test_kareo_collection_and_retention_views(kareo) -> None:
+    matrix = decision_matrix(kareo.policy, kareo.vocabulary)
+    collected = {(r.key, r.clause) for r in matrix.collection}
+    assert collected == {(key, c.id) for c in kareo.policy.clauses if c.kind == "collection"
+                         for key in c.data}
+    kept = {r.clause: r.how for r in matrix.retention}
+    assert kept == {"ip-not-linked": "indefinitely",
+                    "session-cookie-lifetime": "until the end of the browser session"}
+    sign_up = next(r for r in matrix.collection if r.clause == "sign-up")
+    assert sign_up.how == "information you give us"
+    assert "when you sign up" in sign_up.when
 
 
 # ------------------------------------------------ a large generated policy

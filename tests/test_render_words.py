@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,18 +21,21 @@ def test_join_lists_with_commas_and_a_last_word() -> None:
 
 def test_labels_come_from_the_vocabulary(kareo) -> None:
     vocab = kareo.vocabulary
-    assert w.label(vocab, m.Vocab.category, "user.device.ip_address") == "IP address"
+    # a term is said by its phrase ("your IP address"), never by its key or Title Case label
+    assert w.label(vocab, m.Vocab.category, "user.device.ip_address") == "your IP address"
     assert w.label(vocab, m.Vocab.recipient, "partner") == "business partners"
-    assert w.data_label(vocab, "user.contact.email") == "your contact email"
+    assert w.data_label(vocab, "user.contact.email") == "your email address"
     assert w.data_label(vocab, "user.behavior.page_requests") == "the pages you request"
-    assert w.label(vocab, m.Vocab.category, "not.a.term") == "not.a.term"
+    assert w.label(vocab, m.Vocab.category, "not.a.term") == "term"
+    # an event is said by its label after "until", by its phrase as a clause
+    assert w.label(vocab, m.Vocab.event, "session_end") == "the end of the browser session"
 
 
 @pytest.mark.parametrize("condition, words", [
     (m.FactIsTrue(fact="consent"), "only with your consent"),
     (m.FactIsTrue(fact="aggregated"), "only in aggregate"),
     (m.FactIsTrue(fact="legal_requirement"), "when the law requires it"),
-    (m.Not(operand=m.FactIsTrue(fact="opted_out")), "unless you opt out"),
+    (m.Not(operand=m.FactIsTrue(fact="opted_out")), "until you opt out"),
     (m.Not(operand=m.FactIsTrue(fact="consent")), "without your consent"),
     (m.Comparison(fact="subject_age", op="<", value=13), "for children under 13"),
     (m.FactIsTrue(fact="terms_violation"),
@@ -63,19 +67,22 @@ def test_choices_and_duties_in_words(kareo) -> None:
 def test_a_notice_before_a_transfer_says_so(kareo) -> None:
     clause = kareo.policy.clause("merger-notice").model_copy(update={"text": None})
     assert generate(clause, kareo.policy, kareo.vocabulary) == (
-        "Before your information is transferred, we will notify you by email or by a "
-        "prominent notice on our web site.")
+        "If we merge with or are acquired by another company, we will notify you by email or "
+        "by a prominent notice on our web site before your information is transferred.")
 
 
 def test_kareo_clauses_without_text_get_generated_sentences(kareo) -> None:
     said = {c.id: generate(c, kareo.policy, kareo.vocabulary)
             for c in kareo.policy.clauses if not c.text}
     assert said["anonymous-reporting"] == \
-        "We use your data for analytics for reporting, only in aggregate."
+        "We use your personal information to produce anonymous reports, only in aggregate."
     assert said["session-cookie-lifetime"] == \
-        "We keep your device cookie until the end of the browser session."
-    assert said["ad-vendors"].endswith("unless you opt out.")
-    assert "only with your consent and unless you opt out" in said["newsletter-delivery"]
+        "We keep the session cookie until the end of the browser session."
+    assert said["ad-vendors"] == (
+        "We share cookie identifiers and the pages you request with third-party ad vendors "
+        "such as Google to show you ads based on your prior visits to our web site, unless "
+        "you opt out.")
+    assert "only with your consent and until you opt out" in said["newsletter-delivery"]
 
 
 PLAIN = '''policy "Acme"
@@ -140,21 +147,23 @@ end
 def test_every_kind_renders_without_prose(tmp_path: Path) -> None:
     path = tmp_path / "plain.policy"
     path.write_text(PLAIN, encoding="utf-8")
-    text = " ".join(render(load(path), "text").split())
+    text = " ".join(render(load(path), "text", trace=True).split())
+    text = re.sub(r" \[([a-z-]+), [^\]]+\]", r" [\1]", text)  # keep the id of each trace mark
     for said in [
         "This privacy policy covers the Acme app.",
-        "We never collect, use, share or keep your data about children under 13. [kids]",
-        "We collect your name that you give us on signing up for the service. "
+        "We never collect, use, share or keep personal information about children under 13. "
+        "[kids]",
+        "We collect your name that you give us when you sign up for the service. "
         "Giving it is required. [signup]",
         "We collect your IP address automatically. We will encrypt it while it is stored.",
-        "We encrypt your IP address while it is stored using AES. [logs-enc]",
+        "We encrypt your IP address while it is stored, using AES. [logs-enc]",
         "We share your IP address with service providers who work on our behalf, unless you "
         "opt out. We will notify you by email within 30 days. [vendor]",
-        "We never share your contact data with advertising companies. [no-sell]",
-        "We keep your contact email for 30 days. [keep]",
+        "We never share your contact details with advertising companies. [no-sell]",
+        "We keep your email address for 30 days. [keep]",
         "You may see the personal information we hold about you or have your personal "
         "information deleted via email. [access]",
-        "On a significant change to this policy, we will contact you by email. [changes]",
+        "When this policy changes significantly, we will contact you by email. [changes]",
         "This policy does not cover the public; we are not responsible for how they use "
         "information you give them. [links]",
         "This policy makes no further promise here. [misc]",
@@ -174,3 +183,30 @@ def test_prohibition_exception_is_said_with_unless(kareo) -> None:
     either = m.Any_(operands=(m.FactIsTrue(fact="consent"), m.FactIsTrue(fact="aggregated")))
     assert w.exception(kareo.vocabulary, either) == \
         "unless you consent or the data is in aggregate"
+
+
+def test_define_and_phrase_give_a_term_its_words(tmp_path: Path) -> None:
+    path = tmp_path / "p.policy"
+    path.write_text('''policy "P"
+end
+define purpose essential.service.sync "Sync" phrase "to keep your notes in sync" aka "sync"
+phrase recipient partner "our two resellers" aka "resellers"
+sharing s
+  share user.contact.email
+  with partner
+  for essential.service.sync
+end
+''', encoding="utf-8")
+    loaded = load(path)
+    said = generate(loaded.policy.clause("s"), loaded.policy, loaded.vocabulary)
+    assert said == ("We share your email address with our two resellers to keep your notes "
+                    "in sync.")
+
+
+def test_a_purpose_label_with_for_is_not_doubled(kareo) -> None:
+    from clausewise import phrases as p
+    # a fideslang purpose without a phrase is said from its label, without "for ... for"
+    assert p.purpose(kareo.vocabulary, "essential.service.operations.support") \
+        == "to support you and maintain the service"
+    assert p.purposes(kareo.vocabulary, ("analytics.research", "marketing")) \
+        == "for research and promotional purposes"

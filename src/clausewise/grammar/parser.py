@@ -40,8 +40,9 @@ _READABLE = {
     "CHOICE": "`opt-in`, `opt-out` or `none`", "COMPARATOR": "a comparison (<, <=, ==, ...)",
     "COMMA": "`,`", "LPAR": "`(`", "RPAR": "`)`", "$END": "the end of the file",
 }
-_TOP_LEVEL = ("policy", "include", "define", "collection", "use", "sharing", "retention",
-              "notification", "prohibition", "security", "right", "disclaimer")
+_TOP_LEVEL = ("policy", "include", "define", "phrase", "section", "collection", "use",
+              "sharing", "retention", "notification", "prohibition", "security", "right",
+              "disclaimer", "choice")
 
 
 def _keep_comment(token: Token) -> Token:
@@ -108,58 +109,37 @@ def _gc_paused() -> Iterator[None]:
 
 
 def parse(text: str, path: str) -> m.Document:
-    """Parse one file. Raises `PolicyError` with every finding, sorted by position."""
-    with _gc_paused():
-        return _parse(text, path)
+    """Parse one file. Raises `PolicyError` with every finding, sorted by position
+    (grammar/recovery.py parses on past a broken item to find them all)."""
+    from .recovery import parse_file
+
+    parsed = parse_file(text, path)
+    if parsed.diagnostics:
+        raise PolicyError(parsed.diagnostics, {path: text})
+    assert parsed.document is not None
+    return parsed.document
 
 
-def _parse(text: str, path: str) -> m.Document:
-    if not text.strip():
-        raise PolicyError((Diagnostic(
-            "empty-file", "the file is empty: a policy needs at least a header or a clause",
-            m.Span(file=path, line=1, column=1, end_line=1, end_column=1),
-            "start with `policy \"Our privacy policy\" ... end`"),), {path: text})
+def build(text: str, path: str) -> tuple[m.Document, list[Diagnostic]]:
+    """One pass over the whole text: Lark parses it (raising `UnexpectedInput`), the
+    builder builds it and lists what is wrong with its fields."""
     bucket: list[Token] = []
     token = _comments.set(bucket)
     try:
-        tree = _parser().parse(text)
-    except UnexpectedInput as exc:
-        raise PolicyError(_syntax_diagnostics(text, path, exc), {path: text}) from None
+        with _gc_paused():
+            tree = _parser().parse(text)
     finally:
         _comments.reset(token)
     builder = ModelBuilder(path, bucket)
     try:
-        document = builder.transform(tree)
+        with _gc_paused():
+            document = builder.transform(tree)
     except VisitError as exc:  # a bug in a builder method, not in the input: let it show
         raise exc.orig_exc from exc
-    if builder.diagnostics:
-        raise PolicyError(tuple(builder.diagnostics), {path: text})
-    return document
+    return document, builder.diagnostics
 
 
 _ITEM_START = re.compile(r"^(?=(?:%s)\b)" % "|".join(_TOP_LEVEL), re.MULTILINE)
-
-
-def _syntax_diagnostics(text: str, path: str, first: UnexpectedInput) -> tuple[Diagnostic, ...]:
-    """Every item's first syntax error, so one run reports several without cascades.
-
-    Items start at a top-level keyword at the start of a line; each is parsed on its
-    own, padded with newlines so that lines and columns stay those of the file.
-    """
-    starts = [match.start() for match in _ITEM_START.finditer(text)]
-    if len(starts) < 2:
-        return (_syntax_diagnostic(first, path, text),)
-    found: list[Diagnostic] = []
-    for begin, end in zip([0] + starts, starts + [len(text)]):
-        chunk = text[begin:end]
-        if not chunk.strip():
-            continue
-        try:
-            _parser().parse("\n" * text.count("\n", 0, begin) + chunk)
-        except UnexpectedInput as exc:
-            next_item = None if end == len(text) else text.count("\n", 0, end) + 1
-            found.append(_syntax_diagnostic(exc, path, text, chunk, next_item))
-    return tuple(found) or (_syntax_diagnostic(first, path, text),)
 
 
 def _syntax_diagnostic(error: UnexpectedInput, path: str, text: str, chunk: str | None = None,

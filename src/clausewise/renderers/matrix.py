@@ -2,10 +2,18 @@
 
 A pure function of the model, so a reviewer can trust the table as much as the
 rules: a cell is `never` when an unconditional prohibition covers it
-(prohibitions win), `with conditions` when what allows it has a condition, a
-consent choice or an event (or a conditional prohibition narrows it),
-`allowed` when some clause allows it outright, and `—` when nothing allows it
-(the engine fails closed). Terms cover the terms below them in the vocabulary.
+(prohibitions win), `with conditions` when what allows it is limited to some
+purposes, has a condition, a consent choice or an event (or a conditional
+prohibition narrows it), `allowed` when some clause allows it outright, and `—`
+when nothing allows it (the engine fails closed). A cell that allows says how:
+one grant per allowing clause, with the purposes (in the recipients table) and
+the conditions it allows it under, each linked to that clause; a prohibition
+that narrows the cell is listed after them. Terms cover the terms below them
+in the vocabulary. Rows are the categories the table's own clauses name (and
+those an unconditional prohibition of its action names), never the others.
+
+Beside the tables, `collection_view` and `retention_view` list per category how,
+when and why it is collected, and how long it is kept, clause by clause.
 
 Prohibitions that only restrict the audience (`subject_age`) would make every
 cell conditional; they are listed once beside the table instead.
@@ -24,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import model as m
+from .. import phrases as ph
 from ..vocabulary import Vocabulary
 from . import words as w
 from .sentences import generate
@@ -33,9 +42,19 @@ _CSS = {ALLOWED: "allowed", CONDITIONAL: "conditional", NEVER: "never", NONE: "n
 
 
 @dataclass(frozen=True)
+class Grant:
+    """What one clause says about a cell: "to bill you", "only with your consent"."""
+
+    clause: str
+    says: str
+    forbids: bool = False
+
+
+@dataclass(frozen=True)
 class Cell:
     mark: str
     clauses: tuple[str, ...] = ()
+    grants: tuple[Grant, ...] = ()
 
     @property
     def css(self) -> str:
@@ -62,9 +81,13 @@ class Matrix:
     tables: tuple[Table, ...]
     #: (clause id, sentence) of each audience-only prohibition
     audience: tuple[tuple[str, str], ...]
+    #: per category, how it is collected and how long it is kept (see the functions below)
+    collection: tuple[ViewRow, ...] = ()
+    retention: tuple[ViewRow, ...] = ()
     legend: tuple[tuple[str, str], ...] = (
-        (ALLOWED, "a clause allows it without conditions"),
-        (CONDITIONAL, "allowed only under a condition, a choice you make or an event"),
+        (ALLOWED, "a clause allows it for any purpose, without conditions"),
+        (CONDITIONAL, "allowed only for the purposes, under the conditions, a choice you make "
+                      "or an event the cell names"),
         (NEVER, "a prohibition forbids it"),
         (NONE, "no clause allows it, so it is not done"),
     )
@@ -72,6 +95,17 @@ class Matrix:
     @property
     def empty(self) -> bool:
         return not any(table.rows and table.columns for table in self.tables)
+
+
+@dataclass(frozen=True)
+class ViewRow:
+    """One clause's say on one category, in the collection or the retention view."""
+
+    key: str
+    label: str
+    clause: str
+    how: str
+    when: str = ""
 
 
 #: (rows, columns, row vocabulary, column vocabulary, clauses, column field, vocabulary)
@@ -93,22 +127,72 @@ def scan_matrix(policy: m.Policy, vocab: Vocabulary) -> Matrix:
 def _matrix(policy: m.Policy, vocab: Vocabulary, hits: _Hits) -> Matrix:
     audience = tuple(p for p in _prohibitions(policy) if _audience_only(p))
     prohibitions = [p for p in _prohibitions(policy) if not _audience_only(p)]
-    # rows: what permissions name, and what prohibitions name (so "never" shows)
-    categories = _named([c.data for c in policy.clauses if isinstance(c, m.Permission)]
-                        + [p.data for p in prohibitions])
-    rows = sorted(categories)
     sharing = [c for c in policy.clauses if isinstance(c, m.Sharing)]
     uses = [c for c in policy.clauses if isinstance(c, m.Use)]
     tables = (
-        _table("recipients", "Who may receive each kind of information", rows,
+        _table("recipients", "Who may receive each kind of information, and what for",
+               _rows(sharing, prohibitions, "share"),
                _named(c.recipients for c in sharing), m.Vocab.recipient, "recipients",
                "share", sharing, prohibitions, vocab, hits),
-        _table("purposes", "What each kind of information may be used for", rows,
+        _table("purposes", "What each kind of information may be used for, and when",
+               _rows(uses, prohibitions, "use"),
                _named(c.purposes for c in uses), m.Vocab.purpose, "purposes",
                "use", uses, prohibitions, vocab, hits),
     )
     notes = tuple((p.id, p.text or generate(p, policy, vocab)) for p in audience)
-    return Matrix(tables, notes)
+    return Matrix(tables, notes, collection_view(policy, vocab), retention_view(policy, vocab))
+
+
+def _rows(permissions: list[m.Permission], prohibitions: list[m.Prohibition],
+          action: str) -> list[str]:
+    """The categories the table's clauses name, and those an outright "never" of it names."""
+    never = [p.data for p in prohibitions if (not p.actions or action in p.actions)
+             and not _narrowed(p, "") and not p.recipients and not p.purposes]
+    return sorted(_named([c.data for c in permissions] + never))
+
+
+def collection_view(policy: m.Policy, vocab: Vocabulary) -> tuple[ViewRow, ...]:
+    """Per category collected, each clause that allows it: how, when, what for, on what terms."""
+    rows = []
+    for clause in policy.clauses:
+        if not isinstance(clause, m.Collection):
+            continue
+        how = ph.join([ph.noun(vocab, m.Vocab.method, key) for key in clause.methods], "or")
+        for key in clause.data:
+            rows.append(ViewRow(key, _heading(vocab, key), clause.id,
+                                how or "by any method",
+                                _terms(clause, vocab, with_purposes=True)))
+    return tuple(sorted(rows, key=lambda r: r.key))
+
+
+def retention_view(policy: m.Policy, vocab: Vocabulary) -> tuple[ViewRow, ...]:
+    """Per category kept, each clause that allows keeping it, and for how long."""
+    rows = []
+    for clause in policy.clauses:
+        if not isinstance(clause, m.Retention):
+            continue
+        how = w.period(clause.period, vocab)
+        if clause.ending is not None:
+            how += ", then " + ("anonymized" if clause.ending == "anonymized" else "deleted")
+        for key in clause.data or ("user",):
+            rows.append(ViewRow(key, _heading(vocab, key), clause.id, how,
+                                _terms(clause, vocab, with_purposes=True)))
+    return tuple(sorted(rows, key=lambda r: r.key))
+
+
+def _heading(vocab: Vocabulary, key: str) -> str:
+    return ph.heading(vocab, m.Vocab.category, key)
+
+
+def _terms(clause: m.Permission, vocab: Vocabulary, with_purposes: bool) -> str:
+    """A permission's limits in words: its purposes, events, choice and condition."""
+    parts = []
+    if with_purposes:
+        parts.append(ph.purposes(vocab, clause.purposes) if clause.purposes
+                     else "for any purpose")
+    parts.append(ph.join([ph.event(vocab, key) for key in clause.events], "or"))
+    parts.append(w.conditions(vocab, clause))
+    return ", ".join(part for part in parts if part)
 
 
 def _named(groups) -> list[str]:
@@ -181,34 +265,95 @@ def _table(key: str, caption: str, rows: list[str], columns: list[str], kind: m.
     relevant = [p for p in prohibitions if not p.actions or action in p.actions]
     allows = hits(rows, columns, kind, permissions, field, vocab)
     forbids = hits(rows, columns, kind, relevant, field, vocab)
+    said: dict[str, Grant] = {}
     built = []
+    # category -> the prohibitions of a part of it (a term strictly under it)
+    above: dict[str, list[m.Prohibition]] = defaultdict(list)
+    for prohibition in relevant:
+        seen: set[str] = set()
+        for part in prohibition.data:
+            for term in vocab.ancestors(m.Vocab.category, part)[1:]:
+                if term not in seen:
+                    seen.add(term)
+                    above[term].append(prohibition)
     for row, category in enumerate(rows):
-        cells = tuple(_cell(allows.get((row, column), []), forbids.get((row, column), []),
-                            other) for column in range(len(columns)))
-        built.append(Row(category, w.capitalize(w.label(vocab, m.Vocab.category, category)),
-                         cells))
-    labelled = tuple((c, w.capitalize(w.label(vocab, kind, c))) for c in columns)
+        # a prohibition of a part of the row's category forbids an action on all of it
+        # (the engine applies a prohibition on any overlap): the cell lists it as a limit
+        parts = above.get(category, [])
+        cells = tuple(_cell(allows.get((row, column), []), _with_parts(
+            forbids.get((row, column), []), parts, field, columns[column], kind, vocab),
+            other, vocab, said, {id(p) for p in parts}) for column in range(len(columns)))
+        built.append(Row(category, _heading(vocab, category), cells))
+    labelled = tuple((c, ph.heading(vocab, kind, c)) for c in columns)
     return Table(key, caption, labelled, tuple(built))
 
 
-def _cell(allows: list[m.Permission], forbids: list[m.Prohibition], other: str) -> Cell:
-    full = [p for p in forbids if not _narrowed(p, other)]
+def _with_parts(forbids: list[m.Prohibition], parts: list[m.Prohibition], field: str,
+                column: str, kind: m.Vocab, vocab: Vocabulary) -> list[m.Prohibition]:
+    """The cell's prohibitions, and those of a part of its row that cover its column."""
+    if not parts:
+        return forbids
+    known = {id(p) for p in forbids}
+    return forbids + [p for p in parts if id(p) not in known
+                      and _covers(getattr(p, field), column, kind, vocab)]
+
+
+def _cell(allows: list[m.Permission], forbids: list[m.Prohibition], other: str,
+          vocab: Vocabulary, said: dict[str, Grant], parts: set[int]) -> Cell:
+    full = [p for p in forbids if not _narrowed(p, other) and id(p) not in parts]
     if full:
-        return Cell(NEVER, tuple(p.id for p in full))
+        return Cell(NEVER, tuple(p.id for p in full),
+                    tuple(_grant(p, other, vocab, said) for p in full))
     if not allows:
         return Cell(NONE)
-    outright = [p for p in allows if not _conditional(p)]
+    outright = [p for p in allows if not _conditional(p, other)]
+    grants = tuple(_grant(c, other, vocab, said) for c in allows + forbids)
     if outright and not forbids:
-        return Cell(ALLOWED, tuple(p.id for p in outright))
-    return Cell(CONDITIONAL, tuple(p.id for p in allows + forbids))
+        return Cell(ALLOWED, tuple(p.id for p in outright), grants)
+    return Cell(CONDITIONAL, tuple(p.id for p in allows + forbids), grants)
 
 
-def _conditional(clause: m.Permission) -> bool:
+def _grant(clause: m.Clause, other: str, vocab: Vocabulary, said: dict[str, Grant]) -> Grant:
+    """What `clause` says in every cell it covers (worked out once per clause)."""
+    found = said.get(clause.id)
+    if found is None:
+        if isinstance(clause, m.Prohibition):
+            found = Grant(clause.id, _forbids(clause, other, vocab), forbids=True)
+            said[clause.id] = found
+            return found
+        else:
+            says = _terms(clause, vocab, with_purposes=other == "purposes")
+            found = Grant(clause.id, says or "allowed")
+        said[clause.id] = found
+    return found
+
+
+def _forbids(clause: m.Prohibition, other: str, vocab: Vocabulary) -> str:
+    """A prohibition in a cell: "never for promotional purposes, unless you consent"."""
+    parts = ["never", ph.join([ph.data(vocab, key) for key in clause.data], "or")]
+    if other == "purposes" and clause.purposes:
+        parts.append(ph.purposes(vocab, clause.purposes, "or"))
+    if other == "recipients" and clause.recipients:
+        parts.append("with " + ph.join([ph.noun(vocab, m.Vocab.recipient, k)
+                                       for k in clause.recipients], "or"))
+    if clause.events:
+        parts.append(ph.join([ph.event(vocab, k) for k in clause.events], "or"))
+    text = " ".join(parts)
+    if clause.condition is not None:
+        text += ", " + w.condition(vocab, clause.condition)
+    if clause.exception is not None:
+        text += ", " + w.exception(vocab, clause.exception)
+    return text
+
+
+def _conditional(clause: m.Permission, other: str = "") -> bool:
     return (clause.condition is not None or bool(clause.events)
-            or clause.choice in (m.Choice.opt_in, m.Choice.opt_out))
+            or clause.choice in (m.Choice.opt_in, m.Choice.opt_out)
+            or (other == "purposes" and bool(clause.purposes)))
 
 
 def _narrowed(clause: m.Prohibition, other: str) -> bool:
     """A prohibition that covers only part of a cell (a condition, an event, ...)."""
     return (clause.condition is not None or clause.exception is not None
-            or bool(clause.events) or bool(clause.subjects) or bool(getattr(clause, other)))
+            or bool(clause.events) or bool(clause.subjects)
+            or bool(other and getattr(clause, other)))

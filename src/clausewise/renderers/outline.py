@@ -1,20 +1,36 @@
 """The model laid out as a privacy policy: sections, groups and paragraphs.
 
-The order is the one a published policy uses (and Kareo's original follows):
-scope and audience, collection, use, communications, choices, sharing,
-retention, security, access, other sites, changes, contact, last updated.
-Every clause lands in exactly one section; empty sections are left out.
-Templates only lay this structure out, so every format says the same thing.
+A policy written with `section` lines is published in the author's structure:
+their sections, in their order, each clause where the author put it, so a
+sentence stays beside what it refers to ("these partners"). The header's scope
+and texts open the first section (clauses before the first section follow
+them); its contacts and dates go to the sections at the end that hold no
+clause (the author's "Questions" and "Last updated"), or to sections of their
+own. A policy without sections gets the standard layout (`layout="standard"`),
+the order published policies use: scope and audience, collection, use,
+communications, choices, sharing, retention, security, access, other sites,
+changes, contact, last updated.
+
+Either way every clause lands in exactly one section, each section carries its
+rules at a glance (glance.py) and the outline opens with the policy's summary
+label. Templates only lay this structure out, so every format says the same thing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import re
+
 from .. import model as m
+from ..errors import UsageError
 from ..vocabulary import Vocabulary
 from . import words as w
+from .glance import Fact, Glance, glance, summary
 from .sentences import generate
+
+#: the layouts `build` knows: the author's sections, or the standard one
+LAYOUTS = ("sections", "standard")
 
 #: (key, title) in the order a reader expects them
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -52,6 +68,8 @@ class Paragraph:
     source: str = ""
     generated: bool = False
     kind: str = "paragraph"
+    #: the sentence generated from the clause's rules (the review view shows it beside `text`)
+    sentence: str = ""
 
     @property
     def anchor(self) -> str | None:
@@ -98,6 +116,8 @@ class Section:
     title: str
     blocks: tuple[Paragraph | Listing, ...] = ()
     groups: tuple[Group, ...] = ()
+    glance: Glance = Glance(())
+    source: str = ""
 
     @property
     def anchor(self) -> str:
@@ -111,6 +131,15 @@ class Outline:
     updated: str | None
     sections: tuple[Section, ...]
     clause_ids: tuple[str, ...] = field(default=())
+    summary: tuple[Fact, ...] = ()
+    layout: str = "standard"
+
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        """Every clause paragraph, in the order printed."""
+        return tuple(block for section in self.sections
+                     for block in section.blocks + tuple(b for g in section.groups
+                                                         for b in g.blocks)
+                     if isinstance(block, Paragraph) and block.clause)
 
 
 def where(node: m.Node | None) -> str:
@@ -119,20 +148,111 @@ def where(node: m.Node | None) -> str:
     return f"{span.file}:{span.line}" if span is not None else ""
 
 
-def build(policy: m.Policy, vocab: Vocabulary) -> Outline:
-    """Lay out `policy` as the sections of a privacy policy."""
+def build(policy: m.Policy, vocab: Vocabulary, layout: str | None = None) -> Outline:
+    """Lay out `policy` as a privacy policy: its own sections, or the standard layout.
+
+    `layout` None takes the author's sections when the policy has any; "sections"
+    for a policy without them is a `UsageError`.
+    """
+    if layout is None:
+        layout = "sections" if policy.sections else "standard"
+    if layout not in LAYOUTS:
+        raise UsageError.single("unknown-layout", f"unknown layout `{layout}`; use "
+                                "`sections` or `standard`")
+    if layout == "sections":
+        if not policy.sections:
+            raise UsageError.single(
+                "no-sections", "the policy has no sections to lay out",
+                help="add `section \"Title\"` lines, or use `--layout standard`")
+        return _authored(policy, vocab)
+    return _standard(policy, vocab)
+
+
+def paragraph(clause: m.AnyClause, policy: m.Policy, vocab: Vocabulary) -> Paragraph:
+    """A clause's paragraph: its own text, else the generated sentence."""
+    sentence = generate(clause, policy, vocab)
+    if clause.text:
+        return Paragraph(clause.text, clause.id, where(clause), sentence=sentence)
+    return Paragraph(sentence, clause.id, where(clause), True, sentence=sentence)
+
+
+def slug(title: str) -> str:
+    """A heading's anchor as CommonMark renderers make it (GitHub's rule: lowercase,
+    punctuation dropped, spaces to hyphens)."""
+    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-") or "section"
+
+
+def _authored(policy: m.Policy, vocab: Vocabulary) -> Outline:
+    """The author's sections, in their order, with their clauses in theirs."""
+    header = policy.header
+    organization = (header.organization if header else None) or "We"
+    by_id = {clause.id: clause for clause in policy.clauses}
+    placed = {cid for section in policy.sections for cid in section.clauses}
+    order = {clause.id: i for i, clause in enumerate(policy.clauses)}
+    first = min((order[cid] for cid in placed if cid in order), default=len(policy.clauses))
+    loose = [c for c in policy.clauses if c.id not in placed]
+    leading = [c for c in loose if order[c.id] < first]
+    trailing = [c for c in loose if order[c.id] >= first]
+    # the header's contacts and dates go to the author's closing sections without clauses
+    closing = 0
+    for section in reversed(policy.sections):
+        if section.clauses:
+            break
+        closing += 1
+    contact_at = len(policy.sections) - closing if closing else None
+    updated_at = len(policy.sections) - 1 if closing else None
+    contact = _contact_blocks(header, organization, vocab)
+    updated = _updated_blocks(header)
+    sections: list[Section] = []
+    keys: dict[str, int] = {}
+    for index, authored in enumerate(policy.sections):
+        clauses = [by_id[cid] for cid in authored.clauses if cid in by_id]
+        if index == 0:
+            clauses = leading + clauses
+        blocks: list[Paragraph | Listing] = []
+        if index == 0:
+            blocks += _scope_blocks(header)
+        blocks += [Paragraph(text, source=where(authored)) for text in authored.texts]
+        blocks += [paragraph(clause, policy, vocab) for clause in clauses]
+        if index == contact_at:
+            blocks += contact
+        if index == updated_at:
+            blocks += updated
+        key = slug(authored.title)
+        keys[key] = keys.get(key, 0) + 1
+        if keys[key] > 1:
+            key = f"{key}-{keys[key] - 1}"
+        sections.append(Section(key, authored.title, tuple(blocks), (), glance(clauses, vocab),
+                                where(authored)))
+    if trailing:
+        sections.append(Section("other-provisions", "Other provisions",
+                                tuple(paragraph(c, policy, vocab) for c in trailing), (),
+                                glance(trailing, vocab)))
+    if contact_at is None:
+        for key, title, blocks in (("contact-us", "Contact us", contact),
+                                   ("last-updated", "Last updated", updated)):
+            if blocks:
+                sections.append(Section(key, title, tuple(blocks)))
+    return Outline(
+        title=header.name if header else "Privacy policy", organization=organization,
+        updated=w.long_date(header.updated) if header and header.updated else None,
+        sections=tuple(sections), clause_ids=tuple(c.id for c in policy.clauses),
+        summary=summary(policy, vocab), layout="sections")
+
+
+def _standard(policy: m.Policy, vocab: Vocabulary) -> Outline:
+    """The fixed layout of a published policy, for a policy written without sections."""
     header = policy.header
     organization = (header.organization if header else None) or "We"
     buckets: dict[str, list[m.AnyClause]] = {key: [] for key, _ in SECTIONS}
+    by_id = {clause.id: clause for clause in policy.clauses}
     attached = _attached_security(policy)
     for clause in policy.clauses:
         if clause.id not in attached.values():
             buckets[section_of(clause, vocab)].append(clause)
 
     def para(clause: m.AnyClause) -> Paragraph:
-        if clause.text:
-            return Paragraph(clause.text, clause.id, where(clause))
-        return Paragraph(generate(clause, policy, vocab), clause.id, where(clause), True)
+        return paragraph(clause, policy, vocab)
 
     sections = []
     for key, title in SECTIONS:
@@ -149,11 +269,15 @@ def build(policy: m.Policy, vocab: Vocabulary) -> Outline:
         elif key == "updated":
             blocks = _updated_blocks(header)
         if blocks or groups:
-            sections.append(Section(key, title, tuple(blocks), groups))
+            members = [block.clause for block in blocks] + [
+                block.clause for group in groups for block in group.blocks]
+            sections.append(Section(key, title, tuple(blocks), groups, glance(
+                [by_id[cid] for cid in members if cid], vocab)))
     return Outline(
         title=header.name if header else "Privacy policy", organization=organization,
         updated=w.long_date(header.updated) if header and header.updated else None,
-        sections=tuple(sections), clause_ids=tuple(c.id for c in policy.clauses))
+        sections=tuple(sections), clause_ids=tuple(c.id for c in policy.clauses),
+        summary=summary(policy, vocab), layout="standard")
 
 
 def section_of(clause: m.AnyClause, vocab: Vocabulary) -> str:
@@ -164,6 +288,8 @@ def section_of(clause: m.AnyClause, vocab: Vocabulary) -> str:
         return "other-sites" if clause.recipients else "scope"
     if isinstance(clause, m.Right):
         return "access" if set(clause.rights) & ACCESS_RIGHTS else "choices"
+    if clause.kind == "choice":
+        return "choices"
     if isinstance(clause, m.Notification):
         if "policy_change" in clause.events:
             return "changes"
@@ -175,7 +301,7 @@ def section_of(clause: m.AnyClause, vocab: Vocabulary) -> str:
                             for p in clause.purposes)
         return "communications" if communication else "use"
     return {"collection": "collection", "sharing": "sharing", "retention": "retention",
-            "security": "security"}[clause.kind]
+            "security": "security"}.get(clause.kind, "other-sites")
 
 
 def _prohibition_section(clause: m.Prohibition) -> str:

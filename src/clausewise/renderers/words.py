@@ -6,10 +6,10 @@ built here (and in sentences.py), so all three formats say the same thing.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from .. import model as m
+from .. import phrases as p
 from ..vocabulary import Vocabulary
 
 #: facts with a fixed wording; other facts fall back to their vocabulary label
@@ -24,7 +24,7 @@ _FACT_TRUE = {
 }
 _FACT_FALSE = {
     "consent": "without your consent",
-    "opted_out": "unless you opt out",
+    "opted_out": "until you opt out",
     "aggregated": "unless it is in aggregate",
     "linked": "only when it is not linked to your identity",
     "encrypted": "unless it is encrypted",
@@ -34,13 +34,12 @@ _OPS = {"<": "is less than", "<=": "is at most", ">": "is more than", ">=": "is 
 _CHOICE = {
     m.Choice.opt_in: "only with your consent",
     m.Choice.opt_out: "unless you opt out",
-    m.Choice.none: "whatever your choices, as these are not optional",
+    m.Choice.none: "and you cannot opt out of this",
 }
 _STATE = {m.State.in_transit: "in transit", m.State.at_rest: "while it is stored"}
 _ACTION_VERB = {"collect": "collect", "use": "use", "share": "share", "sell": "sell",
                 "retain": "keep",
                 "notify": "notify you about"}
-_CAPITALIZED = re.compile(r"^[A-Z][a-z]+$")
 
 
 def join(items: list[str] | tuple[str, ...], word: str = "and") -> str:
@@ -63,29 +62,19 @@ def sentence(text: str) -> str:
 
 
 def label(vocab: Vocabulary, kind: m.Vocab, key: str) -> str:
-    """A term's label as it reads inside a sentence.
+    """A term as a noun phrase inside a sentence: its phrase, or its label as words.
 
-    fideslang's labels are Title Case ("User Contact Email"); they are lowered
-    word by word, keeping acronyms ("IP Address" -> "IP address").
+    An event's phrase is a whole clause ("when you sign up"), so an event is said
+    here by its label ("signing up for the service"), after "until" or "within".
     """
-    term = vocab.terms[kind].get(key)
-    if term is None:
-        return key
-    if term.origin != "fideslang":
-        return term.label
-    return " ".join(word.lower() if _CAPITALIZED.match(word) else word
-                    for word in term.label.split())
+    if kind == m.Vocab.event:
+        return p.event_noun(vocab, key)
+    return p.noun(vocab, kind, key)
 
 
 def data_label(vocab: Vocabulary, key: str) -> str:
-    """A data category as the person's own: "your contact email", "the pages you request"."""
-    term = vocab.terms[m.Vocab.category].get(key)
-    text = label(vocab, m.Vocab.category, key)
-    if term is None or term.origin != "fideslang":
-        return text
-    if text.startswith("user ") and len(text) > 5:
-        text = text[5:]
-    return f"your {text}"
+    """A data category as the person's own: "your email address", "the pages you request"."""
+    return p.data(vocab, key)
 
 
 def labels(vocab: Vocabulary, kind: m.Vocab, keys: tuple[str, ...], word: str = "and") -> str:
@@ -95,6 +84,19 @@ def labels(vocab: Vocabulary, kind: m.Vocab, keys: tuple[str, ...], word: str = 
 def fact_label(vocab: Vocabulary, name: str) -> str:
     fact = vocab.facts.get(name)
     return fact.label if fact is not None else name.replace("_", " ")
+
+
+_WH = ("where ", "when ", "what ", "who ", "how ", "which ", "whether ")
+
+
+def _value(vocab: Vocabulary, value: object) -> str:
+    """A compared value in words: a term's phrase when it names one ("eea")."""
+    if isinstance(value, str):
+        for kind in (m.Vocab.place, m.Vocab.subject, m.Vocab.recipient):
+            if value in vocab.terms[kind]:
+                return p.noun(vocab, kind, value)
+        return value.replace("_", " ")
+    return str(value)
 
 
 def age_phrase(node: m.Comparison) -> str | None:
@@ -119,7 +121,11 @@ def condition(vocab: Vocabulary, node: m.Condition) -> str:
             flipped = node.value if node.op == "==" else not node.value
             return condition(vocab, m.FactIsTrue(fact=node.fact) if flipped
                              else m.Not(operand=m.FactIsTrue(fact=node.fact)))
-        return f"when {fact_label(vocab, node.fact)} {_OPS[node.op]} {node.value}"
+        label, value = fact_label(vocab, node.fact), _value(vocab, node.value)
+        if label.startswith(_WH) and node.op in ("==", "!="):
+            # "when the European Economic Area is where you live", not "when where you live is"
+            return f"when {value} {_OPS[node.op]} {label}"
+        return f"when {label} {_OPS[node.op]} {value}"
     if isinstance(node, m.Not):
         inner = node.operand
         if isinstance(inner, m.FactIsTrue):
@@ -177,7 +183,7 @@ def timing(value: m.Timing | None) -> str:
         return ""
     if value.when == "within":
         return f"within {value.days} days"
-    return value.when
+    return {"before": "beforehand", "after": "afterwards"}.get(value.when, value.when)
 
 
 def obligation(vocab: Vocabulary, duty: m.Obligation) -> str:
