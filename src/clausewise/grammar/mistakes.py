@@ -79,7 +79,8 @@ def mistake(line: str, column: int, expected: set[str], token: str,
     words = line_words(line)
     if not words or words[0].kind != "word":
         return _quote_hint(line, words, column)
-    for hint in (_quote_hint(line, words, column), _count_hint(line, words, column),
+    for hint in (_quote_hint(line, words, column), _misplaced_hint(words, column, item),
+                 _count_hint(line, words, column),
                  _frequency_hint(line, column), _clause_id_hint(words, column, expected),
                  define_hint(words, column, expected),
                  _list_hint(line, words, column, expected, token, prohibition)):
@@ -103,6 +104,27 @@ def _quote_hint(line: str, words: list[_Word], column: int) -> _Hint | None:
         return _Hint("this `\"` ends the text: a quote inside a text is written `\\\"`",
                      f"write `{fixed}`", column=text.end - 1)
     return None
+
+
+def _misplaced_hint(words: list[_Word], column: int, item: tuple[int, str] | None
+                    ) -> _Hint | None:
+    """`organization "Kareo"` in a clause, `for marketing` in the header: a field of
+    the other kind of block, found by trying the line in a header and in a clause."""
+    if item is None or words[0].column != column or words[0].kind != "word":
+        return None
+    line = " ".join(w.text for w in words)
+    in_header = item[1].startswith("policy")
+    kinds = syntax._alternatives(syntax._parser().get_terminal("KIND").pattern.value)
+    if in_header:
+        if not any(_parses(f"{k} probe\n  {line}\nend\n") for k in kinds):
+            return None
+        return _Hint(f"`{words[0].text}` is a field of a clause, not of the policy header",
+                     f"move `{line}` into the clause it is about")
+    if item[1].split(" ")[0] not in kinds or not _parses(f'policy "probe"\n  {line}\nend\n'):
+        return None
+    return _Hint(f"unexpected `{words[0].text}`; expected `end` or a field: `{words[0].text}` "
+                 "is a field of the policy header, not of a clause",
+                 f'move `{line}` into the header, `policy "..." ... end`')
 
 
 def _number(written: list[str]) -> int | None:
