@@ -298,3 +298,19 @@ def test_a_duty_passed_to_recipients_rides_with_the_share_and_decides_their_use(
     theirs = e.check({**own, "recipient": "service_provider"})
     assert theirs.effect == "deny" and theirs.clause_ids == ("providers.duty",)
     assert effect(e, **own, recipient="partner") == "allow"  # not bound by this share
+
+
+def test_a_choice_is_published_with_its_channel_and_its_address_as_a_link() -> None:
+    from clausewise.loader import load
+    from clausewise.renderers import render
+
+    kareo = load(str(Path(__file__).parent.parent / "rules" / "kareo.policy"))
+    markdown = render(kareo, "markdown")
+    html = render(kareo, "html")
+    assert "by the Google advertising opt-out page (<http://www.google.com/privacy_ads.html>)" \
+        in markdown
+    assert '<a href="http://www.google.com/privacy_ads.html">' in html
+    assert "(<mailto:privacy@kareo.com>)" in markdown
+    # an address that could break out of a link is said as text, never linked
+    from clausewise.renderers.glance import link
+    assert link("javascript:alert(1)") == "" and link("http://x/a) [b](c") == ""

@@ -188,7 +188,7 @@ def test_markdown_is_plain_commonmark(kareo) -> None:
     md = render(kareo, "markdown")
     assert not re.search(r"\n{3,}", md) and md.endswith("\n") and not md.endswith("\n\n")
     for tag in re.findall(r"<[^>\s]*[^>]*>", md):  # no raw HTML: autolinks only
-        assert re.fullmatch(r'<https?://[^\s<>]+>', tag), tag
+        assert re.fullmatch(r'<(?:https?://|mailto:)[^\s<>]+>', tag), tag
     for line in md.splitlines():
         if line and not line.startswith(("#", "- ", "  - ")):
             assert not re.match(r"\s{4}|[>+*=-]\s|\d+[.)]\s", line), line

@@ -11,6 +11,8 @@ and your choices. Every entry names the clauses it comes from.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from .. import model as m
@@ -43,6 +45,8 @@ class Row:
     kept: str = ""
     choice: str = ""
     more: str = ""
+    #: where a choice is made (a page, a mailto: address), when it is a safe link
+    address: str = ""
 
     @property
     def anchor(self) -> str:
@@ -189,7 +193,17 @@ def row(clause: m.AnyClause, vocab: Vocabulary) -> Row | None:
                purposes=p.join([p.purpose(vocab, key) for key in clause.purposes], word),
                recipients=_recipients(vocab, clause.recipients, word),
                condition=_condition(clause, vocab), kept=kept, choice=choice,
-               more=_more(clause, vocab))
+               more=_more(clause, vocab), address=link(getattr(clause, "address", None)))
+
+
+#: what a published link may be: a web page or a mail address, with nothing in it
+#: that could end the link early in Markdown or an HTML attribute
+_SAFE_LINK = re.compile(r"(?:https?://|mailto:)[^\s<>\"'()\\`\[\]]+")
+
+
+def link(address: str | None) -> str:
+    """`address` if it is safe to publish as a link, else "" (it is then said as text)."""
+    return address if address and _SAFE_LINK.fullmatch(address) else ""
 
 
 def glance(clauses: list[m.AnyClause] | tuple[m.AnyClause, ...], vocab: Vocabulary) -> Glance:
