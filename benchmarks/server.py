@@ -47,7 +47,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [c["action"] for c in yaml.safe_load(
-    (ROOT / "tests" / "data" / "decisions" / "kareo.yaml").read_text())["cases"]]
+    (ROOT / "rules" / "kareo.tests.yaml").read_text())["cases"]]
 
 
 @dataclass

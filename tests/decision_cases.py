@@ -1,4 +1,4 @@
-"""Decision cases as data (tests/data/decisions/*.yaml), checked one way for every policy.
+"""Decision cases as data (the policy tests, rules/**/*.tests.yaml), checked one way for all.
 
 A case names an action, the decision, the clauses that determine it, the duties that
 ride along with an allow and, where it matters, what would lift a denial and the
@@ -13,17 +13,7 @@ from typing import Any
 from clausewise import model as m
 from clausewise.api import Engine
 from clausewise.engine import Decision
-
-
-def duty_summary(obligation: m.Obligation) -> str:
-    """A duty as the case files write it."""
-    if isinstance(obligation, m.EncryptDuty):
-        return f"encrypt {obligation.state.value}"
-    if isinstance(obligation, m.NotifyDuty):
-        return f"notify {obligation.timing.when if obligation.timing else 'unstated'}"
-    if isinstance(obligation, m.OfferDuty):
-        return f"offer {obligation.right}"
-    return "duty"
+from clausewise.policytests import duty_summary  # a duty as the case files write it
 
 
 def exercised(decision: Decision) -> set[str]:

@@ -30,11 +30,11 @@ from clausewise.cli import main
 
 from clausewise.server import models
 
-from conftest import DATA, ROOT
+from conftest import ROOT
 
 KAREO = "rules/kareo.policy"  # relative, as given to the CLI, so `source` fields agree
 CASES: list[dict[str, Any]] = yaml.safe_load(
-    (DATA / "decisions" / "kareo.yaml").read_text(encoding="utf-8"))["cases"]
+    (ROOT / "rules" / "kareo.tests.yaml").read_text(encoding="utf-8"))["cases"]
 TOKEN = "s3cret-token-for-tests"
 STAMP = ("id", "policy", "version")
 #: how long to wait for anything on a loaded machine; never an assertion about speed
