@@ -81,3 +81,19 @@ def test_a_section_without_a_heading_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as caught:
         loaded(tmp_path, POLICY.replace('section "Sharing"', 'section ""'))
     assert [d.code for d in caught.value.diagnostics] == ["empty-name"]
+
+
+def test_a_define_may_be_followed_by_a_phrase_for_another_term(tmp_path: Path) -> None:
+    text = ('policy "T"\nend\ndefine purpose p "P"\nphrase recipient partner "our partners"\n'
+            'define recipient q "Q" phrase "the q people"\n')
+    vocabulary = loaded(tmp_path, text).vocabulary
+    assert vocabulary.phrase(m.Vocab.recipient, "partner") == "our partners"
+    assert vocabulary.phrase(m.Vocab.purpose, "p") is None
+    assert vocabulary.phrase(m.Vocab.recipient, "q") == "the q people"
+
+
+def test_a_phrase_without_a_term_and_no_define_above_is_located(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError) as caught:
+        loaded(tmp_path, 'policy "T"\nend\nphrase "lost words"\n')
+    [d] = caught.value.diagnostics
+    assert d.code == "misplaced-phrase" and d.span.line == 3

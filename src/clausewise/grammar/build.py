@@ -538,8 +538,10 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
     def under(self, meta: Meta, children: list[Any]) -> tuple[str, Token]:
         return ("under", children[0])
 
-    def phrase(self, meta: Meta, children: list[Any]) -> tuple[str, str]:
-        return ("phrase", children[0])
+    def phrase(self, meta: Meta, children: list[Any]) -> tuple[str, Any, Meta]:
+        """`phrase "..."` after a define: attached to that define by `start`."""
+        words, *rest = children
+        return ("phrase", (words, dict(rest).get("aka", ())), meta)
 
     def aka(self, meta: Meta, children: list[Any]) -> tuple[str, tuple[str, ...]]:
         return ("aka", tuple(children))
@@ -628,7 +630,20 @@ class ModelBuilder(_DimensionFields, Transformer_NonRecursive):
                                           m.FactDef: [], m.Wording: []}
         clauses: list[m.Clause] = []
         sections: list[tuple[m.Section, list[str]]] = []
+        previous: Any = None
         for item in items:
+            if isinstance(item, tuple) and item[0] == "phrase":  # the define's own words
+                (words, aka), meta = item[1], item[2]
+                if isinstance(previous, m.TermDef) and previous.phrase is None:
+                    terms = buckets[m.TermDef]
+                    terms[-1] = previous = previous.model_copy(
+                        update={"phrase": words, "aka": previous.aka + aka})
+                else:
+                    self.error("misplaced-phrase", "`phrase \"...\"` without a term gives the "
+                               "words of the `define` right above it, and there is none",
+                               meta, 'write `phrase VOCAB TERM "..."` to word another term')
+                continue
+            previous = item
             if item is None:
                 continue
             if isinstance(item, m.Clause):
