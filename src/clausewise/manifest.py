@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from ..errors import ActionError, Diagnostic, UsageError
-from ..model import Span
+from .errors import ActionError, Diagnostic, UsageError
+from .model import Span
 
 #: the largest manifest read (a feature's flows take a few kilobytes)
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024

@@ -323,7 +323,8 @@ DIMENSIONS: tuple[Dimension, ...] = (
               ACTION_KINDS, "of {}", "whose data: a data subject (customer, employee, ...)"),
     Dimension("recipient", "recipients", Vocab.recipient, ("with", "to"), _TRANSFERRED + ("use",),
               ("share", "sell", "retain", "use"), "with {}",
-              "who receives the data (for retain and use: who keeps or uses it, when not us)"),
+              "who receives the data (for retain and use: who keeps or uses it; left out, "
+              "it is us, first_party)"),
     Dimension("purpose", "purposes", Vocab.purpose, ("for",), SCOPE_KINDS, ACTION_KINDS,
               "for {}", "why: a purpose (data use)"),
     Dimension("event", "events", Vocab.event, ("on",), SCOPE_KINDS, ACTION_KINDS, "on {}",

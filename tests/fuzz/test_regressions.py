@@ -79,7 +79,7 @@ def test_an_error_while_jinja_folds_constants_is_a_template_error(tmp_path, kare
 
 def test_a_manifest_whose_top_mapping_has_a_list_as_a_key_is_a_located_error(tmp_path):
     # found by the long campaign (atheris): `? [a]` as a top-level key raised TypeError
-    from clausewise.cli.manifest import read_manifest
+    from clausewise.manifest import read_manifest
     from clausewise.errors import UsageError
 
     path = tmp_path / "flows.yaml"

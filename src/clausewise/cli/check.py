@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import IO, Any
@@ -12,16 +13,26 @@ from typing import IO, Any
 import click
 
 from ..api import Engine, load
-from ..engine import decide, parse_action
+from ..engine import Decision, parse_action
 from ..engine.explain import to_dict, to_text
-from ..errors import ActionError, Diagnostic, UsageError
+from ..engine.plan import run
+from ..engine.why import why_clause
+from ..errors import ActionError, Diagnostic, UsageError, did_you_mean
 from ..model import Span
+from ..safe_text import visible_line
 from . import EXIT_FINDING, EXIT_INPUT, EXIT_OK, include_root_option, main, reports_errors
-from .manifest import locate_in_flow, read_manifest
+from ..manifest import locate_in_flow, read_manifest
 
 
 #: the largest action file (or JSONL line) read
 MAX_ACTION_BYTES = 8 * 1024 * 1024
+#: a batch longer than this shows a progress bar, when stderr is a terminal
+PROGRESS_AFTER = 20_000
+
+try:  # orjson reads and writes JSON several times faster; the checks stay ours
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - without it, the standard library does the work
+    _orjson = None
 
 
 @main.command()
@@ -39,10 +50,15 @@ MAX_ACTION_BYTES = 8 * 1024 * 1024
 @click.option("--manifest", type=click.Path(dir_okay=False, exists=False),
               help="A YAML file of a feature's data flows (name plus action fields); "
               "check every flow.")
+@click.option("--why", "why", metavar="CLAUSE", help="Also say why the clause CLAUSE did "
+              "or did not apply to ACTION: its kind, data, each dimension, its condition.")
+@click.option("--verbose", "-v", is_flag=True, help="List every assumption and the nearest "
+              "permissions, not only those that would change the decision.")
 @include_root_option
 @reports_errors
 def check(policy: str, action: str | None, fmt: str, jsonl: bool, brief: bool,
-          manifest: str | None, include_root: str | None) -> None:
+          manifest: str | None, why: str | None, verbose: bool,
+          include_root: str | None) -> None:
     """Decide whether POLICY allows ACTION (a JSON file, or - for stdin).
 
     Exit code 0 when allowed, 1 when denied (for --jsonl and --manifest: when any
@@ -57,7 +73,12 @@ def check(policy: str, action: str | None, fmt: str, jsonl: bool, brief: bool,
         raise _usage("--brief goes with --jsonl")
     if manifest is None and action is None:
         raise _usage("missing ACTION: a JSON file, or - to read standard input")
+    if why is not None and (jsonl or manifest is not None):
+        raise _usage("--why explains one action: give ACTION without --jsonl or --manifest")
     engine = load(policy, include_root=include_root)
+    if why is not None and why not in engine.compiled.clauses:
+        raise UsageError.single("usage", f"no clause `{why}` in `{policy}`",
+                                help=did_you_mean(why, engine.compiled.clauses))
     if manifest is not None:
         sys.exit(_check_manifest(engine, manifest, fmt))
     assert action is not None
@@ -70,12 +91,18 @@ def check(policy: str, action: str | None, fmt: str, jsonl: bool, brief: bool,
         raise _usage(f"`{source}` is larger than {MAX_ACTION_BYTES // 1024 // 1024} MB; "
                      "for many actions, use --jsonl")
     text = _decode(data, source, 1)
-    decision = decide(engine.compiled, parse_action(text, engine.vocabulary, source=source,
-                                                    text=text))
+    validated = parse_action(text, engine.vocabulary, source=source, text=text)
+    decision = engine.check(validated)
+    reasons = why_clause(engine.compiled, validated, decision, why) if why else None
     if fmt == "json":
-        click.echo(json.dumps(to_dict(decision, engine.compiled), indent=2))
+        record = to_dict(decision, engine.compiled, verbose=verbose)
+        if reasons is not None:
+            record["why"] = {"clause": why, "lines": reasons}
+        click.echo(json.dumps(record, indent=2))
     else:
-        click.echo(to_text(decision, engine.compiled))
+        click.echo(to_text(decision, engine.compiled, verbose=verbose))
+        if reasons is not None:
+            click.echo("why " + "\n".join(visible_line(line) for line in reasons))
     sys.exit(EXIT_OK if decision.allowed else EXIT_FINDING)
 
 
@@ -106,24 +133,48 @@ def _usage(message: str) -> UsageError:
 
 
 def _check_jsonl(engine: Engine, stream: IO[bytes], source: str, brief: bool = False) -> int:
-    """One decision record per input line; repeated lines are decided once."""
-    compiled, vocabulary = engine.compiled, engine.vocabulary
-    out = sys.stdout
+    """One decision record per input line, in order.
+
+    A line is read with orjson when it is installed and looks plain (see `_fast`);
+    anything else, and every line that is wrong in any way, takes the full way
+    through `parse_action`, which raises the located error. Repeated lines that take
+    the full way are decided once.
+    """
+    compiled, vocabulary, shapes = engine.compiled, engine.vocabulary, engine.shapes
+    out = _Output(sys.stdout)
+    progress = _Progress.start(stream)
     denied = bad = False
+    briefs: dict[int, tuple[Decision, bytes]] = {}
+
+    def brief_record(decision: Decision) -> bytes:
+        found = briefs.get(id(decision))
+        if found is None or found[0] is not decision:
+            if len(briefs) > 65536:
+                briefs.clear()
+            prefix = json.dumps({"decision": decision.effect,
+                                 "clauses": list(decision.clause_ids)},
+                                separators=(",", ":"))[:-1] + ',"line":'
+            found = briefs[id(decision)] = (decision, prefix.encode())
+        return found[1]
 
     @lru_cache(maxsize=65536)
-    def answer(line: str) -> tuple[dict[str, Any], bool]:
+    def answer(line: str) -> tuple[dict[str, Any] | Decision, bool]:
         action = parse_action(line, vocabulary, source=source, text=line)
+        plan = shapes.learn(_plain(line), action)
+        decision = run(plan, action.context, not brief, action)
         if brief:
-            decision = decide(compiled, action, explain_denials=False)
-            record: dict[str, Any] = {"decision": decision.effect,
-                                      "clauses": list(decision.clause_ids)}
-        else:
-            decision = decide(compiled, action)
-            record = to_dict(decision, compiled)
-        return record, decision.allowed
+            return decision, decision.allowed
+        return to_dict(decision, compiled), decision.allowed
 
     for number, raw in enumerate(_bounded_lines(stream), 1):
+        if progress is not None and not number & 4095:
+            progress.show(number)
+        known = _fast(raw, shapes) if brief else None
+        if known is not None:
+            decision = run(known[0], known[1], False)
+            denied |= decision.effect == "deny"
+            out.write(brief_record(decision) + b"%d}\n" % number)
+            continue
         if not raw.strip():
             continue
         try:
@@ -136,15 +187,147 @@ def _check_jsonl(engine: Engine, stream: IO[bytes], source: str, brief: bool = F
         except ActionError as exc:
             bad = True
             moved = exc.moved_to_line(number)
+            if progress is not None:
+                progress.clear()
+            out.flush()
             click.echo(moved.format(), err=True)
             out.write(json.dumps({"line": number, "error": [
                 {"code": d.code, "message": d.message, "help": d.help}
-                for d in moved.diagnostics]}, separators=(",", ":")) + "\n")
+                for d in moved.diagnostics]}, separators=(",", ":")).encode() + b"\n")
             continue
         denied |= not allowed
-        out.write(json.dumps({**record, "line": number}, separators=(",", ":")) + "\n")
+        if isinstance(record, Decision):
+            out.write(brief_record(record) + b"%d}\n" % number)
+        else:
+            out.write(_dumps({**record, "line": number}) + b"\n")
     out.flush()
+    if progress is not None:
+        progress.clear()
     return EXIT_INPUT if bad else EXIT_FINDING if denied else EXIT_OK
+
+
+def _fast(raw: bytes, shapes) -> tuple | None:
+    """A line's plan and checked facts, read with orjson, or None for the full way.
+
+    orjson keeps the last of a key given twice, where clausewise refuses the line; so
+    a line is taken only if its colons are exactly its keys (each key has one colon
+    after it, and a colon inside a string, or a key given twice, makes more of them).
+    NaN, numbers too large for 64 bits and bad UTF-8 make orjson fail: the full way.
+    A line's shape is its fields but the context written back by orjson.
+    """
+    if _orjson is None:
+        return None
+    try:
+        parsed = _orjson.loads(raw)
+    except _orjson.JSONDecodeError:
+        return None
+    if parsed.__class__ is not dict:
+        return None
+    context = parsed.pop("context", None)
+    keys = len(parsed) + (len(context) + 1 if context.__class__ is dict else
+                          0 if context is None else 1)
+    if raw.count(b":") != keys:
+        return None
+    key = _orjson.dumps(parsed)
+    found = shapes.known_line(key, context)
+    if found is not None:
+        return found
+    if context is not None:
+        parsed["context"] = context
+    found = shapes.read(parsed)
+    if found is not None:
+        shapes.learn_line(key, found[0])
+    return found
+
+
+def _plain(line: str) -> object:
+    """The line as a dict for learning its shape, when its keys are each given once."""
+    if _orjson is None:
+        return None
+    try:
+        parsed = _orjson.loads(line)
+    except _orjson.JSONDecodeError:
+        return None
+    if parsed.__class__ is not dict:
+        return None
+    context = parsed.get("context")
+    keys = len(parsed) + (len(context) if context.__class__ is dict else 0)
+    return parsed if line.count(":") == keys else None
+
+
+def _dumps(record: dict[str, Any]) -> bytes:
+    """A record as one compact JSON line; pure ASCII, as `json.dumps` writes it."""
+    if _orjson is not None:
+        data = _orjson.dumps(record)
+        if data.isascii():
+            return data
+    return json.dumps(record, separators=(",", ":")).encode()
+
+
+class _Output:
+    """Lines written to stdout in blocks (one write per few thousand lines)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.binary = getattr(stream, "buffer", None)
+        self.lines: list[bytes] = []
+
+    def write(self, line: bytes) -> None:
+        self.lines.append(line)
+        if len(self.lines) >= 4096:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            data = b"".join(self.lines)
+            self.lines.clear()
+            if self.binary is not None:
+                self.stream.flush()
+                self.binary.write(data)
+            else:  # a text stream with no buffer (a test's capture)
+                self.stream.write(data.decode())
+        self.stream.flush()
+
+
+class _Progress:
+    """A progress line on stderr for long batches, when stderr is a terminal."""
+
+    def __init__(self, total: int | None, stream: IO[bytes]) -> None:
+        self.total, self.stream = total, stream
+        self.started = self.last = time.monotonic()
+        self.shown = False
+
+    @classmethod
+    def start(cls, stream: IO[bytes]) -> _Progress | None:
+        if not sys.stderr.isatty():
+            return None
+        try:
+            total = os.fstat(stream.fileno()).st_size or None
+        except (OSError, ValueError, AttributeError):
+            total = None
+        return cls(total, stream)
+
+    def show(self, number: int) -> None:
+        now = time.monotonic()
+        if number < PROGRESS_AFTER or now - self.last < 0.2:
+            return
+        self.last = now
+        rate = number / max(now - self.started, 1e-9)
+        part = ""
+        if self.total:
+            try:
+                part = f" {min(self.stream.tell() / self.total, 1):4.0%}"
+            except (OSError, ValueError):
+                part = ""
+        sys.stderr.write(f"\r{number:,} actions{part}, {rate:,.0f}/s")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.shown = False
 
 
 def _bounded_lines(stream: IO[bytes]) -> Iterator[bytes]:
@@ -177,7 +360,7 @@ def _check_manifest(engine: Engine, path: str, fmt: str) -> int:
             results.append({"flow": flow.name, "line": flow.line, "error": [
                 d.message for d in exc.diagnostics]})
             continue
-        decision = decide(engine.compiled, action)
+        decision = engine.check(action)
         denied |= not decision.allowed
         record = to_dict(decision, engine.compiled)
         results.append({"flow": flow.name, "line": flow.line, **record})

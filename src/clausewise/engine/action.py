@@ -28,6 +28,9 @@ from .records import context_of
 ActionKind = Literal["collect", "use", "share", "sell", "retain", "notify", "exercise"]
 #: kinds whose actions must name data
 DATA_ACTIONS = frozenset({"collect", "use", "share", "sell", "retain"})
+#: kinds whose action, when it names no recipient, is our own (a recipient's own use or
+#: keeping names the recipient; a duty passed with a share decides it)
+OUR_OWN_UNLESS_SAID = frozenset({"use", "retain"})
 #: the largest whole number an action may hold (what JSON represents exactly)
 MAX_NUMBER = 2**53 - 1
 #: how many data categories one action may name
@@ -49,7 +52,7 @@ class ChoiceMade(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     made: Literal["in", "out"] = Field(description="opted in or opted out")
-    on: Day | None = Field(default=None, description="the day the choice was made")
+    date: Day | None = Field(default=None, description="the day the choice was made")
 #: the value of an enum fact: one of its declared names
 Name = Annotated[StrictStr, Field(max_length=200)]
 
@@ -84,7 +87,7 @@ Action = create_model(
     choices=(dict[ClauseId, Literal["in", "out"] | ChoiceMade], Field(
         default_factory=dict, max_length=MAX_DATA,
         description="the choices the person made, by choice clause id: \"in\", \"out\", or "
-        "{\"made\": \"out\", \"on\": \"2026-03-01\"}; each sets its fact (consent, "
+        "{\"made\": \"out\", \"date\": \"2026-03-01\"}; each sets its fact (consent, "
         "opted_out) for what that choice covers")),
     exercised=(dict[ClauseId, StrictBool | Day], Field(
         default_factory=dict, max_length=MAX_DATA,
@@ -127,6 +130,8 @@ def _derived(action: Action, vocabulary: Vocabulary, source: str, text: str | No
     records.py), and `original_purpose` from `collected_for`."""
     if action.choices or action.exercised:
         action = action.model_copy(update={"context": context_of(vocabulary, action)})
+    if action.recipient is None and action.action in OUR_OWN_UNLESS_SAID:
+        action = action.model_copy(update={"recipient": "first_party"})
     if action.collected_for is None:
         return action
     same = action.purpose is not None and action.collected_for in \

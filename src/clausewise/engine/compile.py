@@ -260,7 +260,7 @@ class CompiledPolicy:
         ancestors = set(self.vocabulary.ancestors(m.Vocab.category, category)) \
             if category is not None else set()
         return [c for c in self.permits.get(action, ())
-                if (c.data is None and category is None)
+                if (category is None and (c.data is None or isinstance(c.clause, m.Right)))
                 or (c.data is not None and category is not None and c.data & ancestors)]
 
     def scan_prohibitions(self, action: str, category: str | None) -> list[CompiledClause]:

@@ -1,7 +1,7 @@
 """What the person chose and asked for -> the facts a decision tests.
 
 An action may record the choices the person made (`"choices": {"partner-sharing":
-"in"}`, or `{"made": "out", "on": "2026-03-01"}`) and the rights they exercised
+"in"}`, or `{"made": "out", "date": "2026-03-01"}`) and the rights they exercised
 (`"exercised": {"delete-account": "2026-03-01"}`, or `true`). Each names a clause of
 the policy, which sets a bool fact (`consent`, `opted_out`, `deleted`, ...) for the
 actions it covers, from its day on. So consent given through one choice is consent to
@@ -35,7 +35,7 @@ def context_of(vocabulary: Vocabulary, action: Action) -> dict[str, object]:
         clause = vocabulary.records.get(clause_id)
         if not isinstance(clause, m.ChoiceClause):
             continue  # check_terms refused it already
-        made, on = (record, None) if isinstance(record, str) else (record.made, record.on)
+        made, on = (record, None) if isinstance(record, str) else (record.made, record.date)
         if on is not None and isinstance(day, str) and day < on:
             found.setdefault(clause.sets, False)  # the action came before the choice
             continue
@@ -118,7 +118,7 @@ def describe(clause: m.Prohibition, owner: m.Clause | None, action: Action,
     at = f" ({owner.address})" if owner.address else ""
     record = action.choices.get(owner.id)
     made, on = (record, None) if isinstance(record, str) or record is None else \
-        (record.made, record.on)
+        (record.made, record.date)
     day = f" on {on}" if on else ""
     if owner.choice is m.Choice.opt_out:
         if not forbids:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import lark
 from lark.exceptions import VisitError
@@ -52,11 +53,59 @@ def _keep_comment(token: Token) -> Token:
     return token
 
 
+#: the text being parsed, for the check that a keyword is not glued to the word after it
+_source: ContextVar[str] = ContextVar("clausewise_source")
+#: the named terminals that are alternations of words
+_WORD_TERMINALS = ("KIND", "DATA_VERB", "ACTION_VERB", "ENDING", "DNT_ANSWER", "FACT_TYPE",
+                   "VOCAB")
+
+
+class GluedKeyword(UnexpectedInput):
+    """A keyword run into the word after it (`formarketing`), which the lexer would
+    otherwise split silently into `for` and `marketing`. (Not an UnexpectedCharacters:
+    Lark's contextual lexer would catch that and retry.)"""
+
+    def __init__(self, text: str, token: Token) -> None:
+        end = token.end_pos
+        while end < len(text) and (text[end].isalnum() or text[end] in "_.-"):
+            end += 1
+        self.keyword, self.word = str(token), text[token.start_pos:end]
+        self.line, self.column = token.line, token.column
+        self.pos_in_stream = token.start_pos
+        self.state = None
+        super().__init__(f"`{self.word}` runs the keyword `{self.keyword}` into a word")
+
+
+def _not_glued(token: Token) -> Token:
+    text = _source.get(None)
+    if text is not None and token.end_pos < len(text) and \
+            (text[token.end_pos].isalnum() or text[token.end_pos] == "_"):
+        raise GluedKeyword(text, token)
+    return token
+
+
+def _keyword_terminals(grammar: str) -> tuple[str, ...]:
+    """The names Lark gives the grammar's word keywords (`"for"` is `FOR`)."""
+    words = set(re.findall(r'"([a-z_]+)"', grammar))
+    return tuple(sorted({w.upper() for w in words} | set(_WORD_TERMINALS)))
+
+
+def lark_parse(text: str) -> Any:
+    """Lark's parse of `text`, with the check that no keyword is glued to a word."""
+    source = _source.set(text)
+    try:
+        return _parser().parse(text)
+    finally:
+        _source.reset(source)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     grammar = grammar_text()
+    callbacks = {name: _not_glued for name in _keyword_terminals(grammar)}
+    callbacks["COMMENT"] = _keep_comment
     return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
-                lexer_callbacks={"COMMENT": _keep_comment}, cache=_grammar_cache(grammar))
+                lexer_callbacks=callbacks, cache=_grammar_cache(grammar))
 
 
 def grammar_text() -> str:
@@ -127,7 +176,7 @@ def build(text: str, path: str) -> tuple[m.Document, list[Diagnostic]]:
     token = _comments.set(bucket)
     try:
         with _gc_paused():
-            tree = _parser().parse(text)
+            tree = lark_parse(text)
     finally:
         _comments.reset(token)
     builder = ModelBuilder(path, bucket)
@@ -147,6 +196,13 @@ def _syntax_diagnostic(error: UnexpectedInput, path: str, text: str, chunk: str 
     """One error as a diagnostic; `chunk` is the item it was found in, `next_item` the
     line where the next item starts (None when the item is the last of the file)."""
     line, column = error.line, error.column
+    if isinstance(error, GluedKeyword):
+        span = m.Span(file=path, line=line, column=column, end_line=line,
+                      end_column=column + len(error.word))
+        return Diagnostic("syntax", f"`{error.word}` runs the keyword `{error.keyword}` into "
+                          "the word after it", span,
+                          f"put a space after `{error.keyword}`: `{error.keyword} "
+                          f"{error.word[len(error.keyword):]}`, or write another word")
     if isinstance(error, UnexpectedCharacters):
         span = m.Span(file=path, line=line, column=column, end_line=line, end_column=column + 1)
         if error.char == '"':  # a STRING would have matched if it were closed on its line

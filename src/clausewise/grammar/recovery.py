@@ -141,7 +141,7 @@ class _Text:
     def error(self, begin: int, end: int) -> UnexpectedInput | None:
         """The piece's syntax error, at the lines of the file, or None if it parses."""
         try:
-            syntax._parser().parse(self.text[begin:end])
+            syntax.lark_parse(self.text[begin:end])
         except UnexpectedInput as exc:
             return _moved(exc, self.line(begin) - 1)
         return None
@@ -335,7 +335,7 @@ class _Blocks:
 
 def _whole_file_error(text: str, path: str) -> tuple[Diagnostic, ...]:
     try:
-        syntax._parser().parse(text)
+        syntax.lark_parse(text)
     except UnexpectedInput as exc:
         return (syntax._syntax_diagnostic(exc, path, text),)
     return ()

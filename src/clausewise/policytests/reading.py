@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from .. import model as m
-from ..cli.manifest import (_check_shape, _check_size, _FlowError, _ManifestLoader, _read_text,
+from ..manifest import (_check_shape, _check_size, _FlowError, _ManifestLoader, _read_text,
                             _yaml_error)
 from ..errors import Diagnostic, UsageError, did_you_mean
 from .running import Case, Suite
