@@ -4,6 +4,7 @@
                                                 # and 1,000 clauses
     python benchmarks/diff.py --sizes 100,300 --each   # other sizes, each edit alone too
     python benchmarks/diff.py --sizes 100 --profile gen-100   # where one case spends its time
+    python benchmarks/diff.py --sizes "" --sweep   # every single-clause edit of Kareo
 
 Each case loads two versions of a policy (once, not timed with the diff) and times
 `clausewise.diff.changes.diff(old, new)`: the exact enumeration of the actions
@@ -80,6 +81,11 @@ KAREO_EDITS: dict[str, tuple[str, str, str]] = {
     "IP retention limited to 30 days": ("ip-not-linked", "  indefinitely\n", "  for 30 days\n"),
     "prose reworded": ("partners", "With your consent, we do share",
                        "If you agree, we will share"),
+}
+#: single edits timed alone too (not part of "5 edits"): a fact threshold of the
+#: prohibition every action on personal data meets
+KAREO_SINGLE: dict[str, tuple[str, str, str]] = {
+    "age limit 13 -> 16": ("no-children", "if subject_age < 13", "if subject_age < 16"),
 }
 
 
@@ -184,13 +190,65 @@ def kareo_cases(workdir: Path) -> list[Case]:
         shutil.copy(RULES / "kareo-vocabulary.policy", folder / "kareo-vocabulary.policy")
         text = original
         for edit in edits:
-            text = edit_clause(text, *KAREO_EDITS[edit])
+            text = edit_clause(text, *{**KAREO_EDITS, **KAREO_SINGLE}[edit])
         (folder / "kareo.policy").write_text(text, encoding="utf-8")
         return Case(name, old_dir / "kareo.policy", folder / "kareo.policy", edits)
 
     return [version("kareo: opt-out", ["partner opt-out dropped"]),
             version("kareo: merger notice", ["merger notice no longer before"]),
+            version("kareo: age limit", ["age limit 13 -> 16"]),
             version("kareo: 5 edits", list(KAREO_EDITS))]
+
+
+def sweep_edits(block: str) -> list[tuple[str, str | None]]:
+    """The single edits tried on one Kareo clause: deleting it, dropping each of its
+    lines but the first and last, and moving each number in it by a few."""
+    lines = block.splitlines(keepends=True)
+    out: list[tuple[str, str | None]] = [("deleted", "")]
+    for index in range(1, len(lines) - 1):
+        if not lines[index].lstrip().startswith(("text ", "#")):
+            out.append((f"line {index + 1} dropped", "".join(lines[:index] + lines[index + 1:])))
+    for number in re.finditer(r"(?<![\w.-])(\d+)(?![\w.-])", block):
+        value = int(number.group(1))
+        for moved in (value + 3, max(0, value - 3)):
+            out.append((f"{value} -> {moved}", block[:number.start()] + str(moved)
+                        + block[number.end():]))
+    return out
+
+
+def sweep(workdir: Path) -> None:
+    """Time `diff()` on every single-clause edit of Kareo (`sweep_edits` of each clause)."""
+    original = (RULES / "kareo.policy").read_text(encoding="utf-8")
+    old_dir = workdir / "sweep-old"
+    old_dir.mkdir()
+    for name in KAREO_FILES:
+        shutil.copy(RULES / name, old_dir / name)
+    old = load(old_dir / "kareo.policy")
+    new_dir = workdir / "sweep-new"
+    new_dir.mkdir()
+    shutil.copy(RULES / "kareo-vocabulary.policy", new_dir / "kareo-vocabulary.policy")
+    times: list[tuple[float, str]] = []
+    for found in re.finditer(r"^\w+ ([\w-]+)\n.*?^end\n", original, re.S | re.M):
+        for label, block in sweep_edits(found.group(0)):
+            text = original[:found.start()] + block + original[found.end():]
+            (new_dir / "kareo.policy").write_text(text, encoding="utf-8")
+            try:
+                new = load(new_dir / "kareo.policy")
+            except Exception:  # an edit that leaves an invalid clause: not a policy
+                continue
+            best = float("inf")
+            for _ in range(2):
+                start = time.perf_counter()
+                diff(old, new)
+                best = min(best, time.perf_counter() - start)
+            times.append((best, f"{found.group(1)}: {label}"))
+    times.sort()
+    print(f"\nevery single-clause edit of Kareo: {len(times)} edits, diff() best of 2 each")
+    print(f"  median {statistics.median(t for t, _ in times) * 1e3:,.0f} ms, "
+          f"95th percentile {times[int(len(times) * 0.95)][0] * 1e3:,.0f} ms, "
+          f"slowest {times[-1][0] * 1e3:,.0f} ms")
+    for seconds, label in times[-5:]:
+        print(f"  {seconds * 1e3:6,.0f} ms  {label}")
 
 
 def generated_cases(workdir: Path, size: int, edits: int, seed: int, each: bool) -> list[Case]:
@@ -266,7 +324,7 @@ def count_points(old: Loaded, new: Loaded) -> int:
 
 def print_table(rows: list[Row]) -> None:
     header = ("case", "clauses", "edits", "load both", "diff best", "diff median", "runs",
-              "decision changes", "actions in them", "text")
+              "decision records", "situations in them", "text, drift")
     body = []
     for row in rows:
         if row.result is None:
@@ -279,9 +337,10 @@ def print_table(rows: list[Row]) -> None:
                      f"{min(row.runs) * 1e3:,.0f} ms",
                      f"{statistics.median(row.runs) * 1e3:,.0f} ms", str(len(row.runs)),
                      ", ".join(f"{len(row.result.of(c))} {c}" for c in
-                               ("widening", "narrowing", "obligation-added",
-                                "obligation-removed") if row.result.of(c)) or "none",
-                     f"{sum(c.count for c in decisions):,}", str(len(row.result.of("text")))))
+                               ("widening", "narrowing", "both") if row.result.of(c))
+                     or "none",
+                     f"{sum(c.count for c in decisions):,}",
+                     str(len(row.result.of("text")) + len(row.result.of("drift")))))
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
     right = {1, 2, 3, 4, 5, 6, 8, 9}
 
@@ -344,6 +403,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", metavar="CASE",
                         help="also profile one case (e.g. `kareo: 5 edits` or gen-1000)")
     parser.add_argument("--top", type=int, default=20, help="profile lines (default: 20)")
+    parser.add_argument("--sweep", action="store_true",
+                        help="also time every single-clause edit of Kareo (deleting each "
+                        "clause, dropping each line, moving each number)")
     args = parser.parse_args(argv)
 
     print(f"clausewise diff benchmark (python {sys.version.split()[0]})", file=sys.stderr)
@@ -364,6 +426,8 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error(f"no case {args.profile!r}; cases: "
                              + ", ".join(c.label for c in cases))
             profile(chosen[0], args.top, args.timeout)
+        if args.sweep:
+            sweep(workdir)
     return 0
 
 

@@ -186,10 +186,12 @@ def test_two_thousand_terms_at_the_depth_limit_load_and_diff(tmp_path: Path) -> 
         ("widening", "share", ("user",), (), ("partners",))]
     use = result.decision_changes[0]
     assert use.witness is not None and use.witness.purpose == "marketing"
-    assert use.witness.context == {}  # no consent needed any more
+    assert use.witness.context.get("consent") is not True  # no consent needed any more
     assert sorted(c.detail for c in result.of("text")) == [
-        "the rules of `deep0` changed (what that does to decisions is listed above)",
-        "the rules of `partners` changed (what that does to decisions is listed above)"]
+        "the rules of `deep0` changed: no longer requires `consent` (the decisions it "
+        "changes are stated above)",
+        "the rules of `partners` changed: data `user` added; data `user.contact` dropped "
+        "(the decisions it changes are stated above)"]
 
 
 # ------------------------------------------------------------------------ facts
@@ -203,7 +205,8 @@ def test_two_thousand_unused_facts_load_and_diff(tmp_path: Path) -> None:
         ("narrowing", "use", ("login",), ("login",))  # the deny names what it now needs
     assert change.witness is not None and change.witness.context.get("fact_0") is not True
     assert [c.detail for c in result.of("text")] == [
-        "the rules of `login` changed (what that does to decisions is listed above)"]
+        "the rules of `login` changed: now also requires `fact_0` (the decisions it "
+        "changes are stated above)"]
 
 
 def test_unknown_facts_among_two_thousand_declared_ones(tmp_path: Path) -> None:

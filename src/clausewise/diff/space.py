@@ -10,11 +10,15 @@ and on the facts those clauses test. So, per action kind:
    the bitmask of rules it matches on that dimension (masks.py, in time linear in
    terms and rules), and keep one value per distinct mask: values with equal masks
    are interchangeable;
-3. walk the product of these classes depth-first, intersecting masks and pruning
-   a branch whose partial mask was already seen at that depth (its leaves repeat);
-4. at each leaf, decide a representative action with both policies for every
-   combination of the facts the matched rules test (booleans: true, false,
-   missing; numbers: each threshold and its neighbours, and missing).
+3. walk the product of these classes depth-first, intersecting masks, pruning a
+   branch whose partial mask was already seen at that depth (its leaves repeat) or
+   that no changed rule reaches (the same rules decide there on both sides);
+4. at each leaf, decide a representative action with both versions for each
+   outcome of the tests of the matched rules (booleans: true, false, missing;
+   numbers and dates: each threshold and its neighbours, and missing). Facts that
+   no test joins are tried apart, and kept one per outcome; a leaf's contexts are
+   decided only where a rule behaves differently on the two sides (its cause), and
+   not where a prohibition both sides share applies (both deny alike).
 
 Actions with several data categories need no enumeration: a decision is the
 conjunction of per-category decisions, so any change shows on one category.
@@ -25,7 +29,8 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from datetime import date, timedelta
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import lru_cache
 from dataclasses import dataclass
 
 from .. import model as m
@@ -62,6 +67,7 @@ class Point:
     action: Action
     old: Decision
     new: Decision
+    cause: tuple[str, ...] = ()  # the clauses that behave differently here ("header": scope)
 
 
 def rules_for(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> list[Rule]:
@@ -83,7 +89,7 @@ def rules_for(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> list[R
 
 
 def _values(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
-            required: tuple[str, ...]) -> list[object]:
+            required: tuple[str, ...], changed: int = -1) -> list[object]:
     """Every value a dimension can take, mentioned terms first (they make better witnesses).
 
     A dimension in `required` must be given for a valid action, so "absent" is left out.
@@ -103,7 +109,9 @@ def _values(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
     vocab = m.Vocab.category if dim == "category" else VOCAB_OF_FIELD[dim]
     keys = set(vocabs[0].terms[vocab]) | set(vocabs[1].terms[vocab])
     mentioned: dict[str, None] = {}
-    for rule in rules:
+    ordered = [r for b, r in enumerate(rules) if changed >> b & 1] + \
+        [r for b, r in enumerate(rules) if not changed >> b & 1]
+    for rule in ordered:  # the changed clauses' own terms first
         clause = rule.item.clause
         attr = "data" if dim == "category" else m.DIMENSION[dim].attr
         for key in getattr(clause, attr, ()) or ():
@@ -113,10 +121,11 @@ def _values(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
 
 
 def _classes(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
-             required: tuple[str, ...]) -> list[tuple[int, object]]:
-    """One (mask, representative) per group of values that match the same rules."""
+             required: tuple[str, ...], changed: int = -1) -> list[tuple[int, object]]:
+    """One (mask, representative) per group of values that match the same rules; the
+    representative is a term a changed clause names, where one is in the group."""
     seen: dict[int, object] = {}
-    values = _values(dim, rules, vocabs, required)
+    values = _values(dim, rules, vocabs, required, changed)
     for mask, value in zip(masks(dim, rules, vocabs, values), values):
         seen.setdefault(mask, value)
     return [(mask, value) for mask, value in seen.items()]
@@ -164,18 +173,28 @@ def _days_around(day: date) -> set[str]:
     return {(day + timedelta(days=delta)).isoformat() for delta in (-1, 0, 1)}
 
 
-def _facts_of(rules: list[Rule], mask: int) -> list[str]:
+def _facts_of(rules: list[Rule], mask: int | list[int],
+              known: list[dict[str, None]] | None = None) -> list[str]:
+    """The facts the rules of `mask` (a bitmask, or its bits) read (`known`: each rule's,
+    worked out before)."""
     facts: dict[str, None] = {}
-    for bit in _bits(mask):  # the matched rules only, in order
-        rule = rules[bit]
-        for node in (rule.item.condition_node, rule.item.exception_node):
-            for fact in m.condition_facts(node):
-                facts.setdefault(fact, None)
-        if rule.role == "notice":
-            facts.setdefault("notice_given", None)
-        if rule.role == "security" and rule.item.encrypts:
-            facts.setdefault("encrypted", None)
+    for bit in (_bits(mask) if isinstance(mask, int) else mask):  # the matched rules, in order
+        facts.update(known[bit] if known is not None else _rule_facts(rules[bit]))
     return list(facts)
+
+
+def _rule_facts(rule: Rule) -> dict[str, None]:
+    """The facts one rule reads: its conditions', and what the engine reads for it."""
+    item = rule.item
+    found: dict[str, None] = {}
+    for node in (item.condition_node, item.exception_node):
+        for fact in m.condition_facts(node):
+            found.setdefault(fact, None)
+    if rule.role == "notice":
+        found.setdefault("notice_given", None)
+    if rule.role == "security" and item.encrypts:
+        found.setdefault("encrypted", None)
+    return found
 
 
 def _action(kind: str, dims: tuple[str, ...], values: tuple[object, ...],
@@ -195,12 +214,23 @@ def _action(kind: str, dims: tuple[str, ...], values: tuple[object, ...],
 
 
 def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[Point]:
-    """Every distinguishable action of this kind, decided by both sides."""
+    """Every distinguishable action of this kind that the two sides may decide apart,
+    decided by both sides, with the clauses that cause the difference."""
     rules = rules_for(kind, sides)
     vocabs = (sides[0].vocabulary, sides[1].vocabulary)
     dims = DIMENSIONS[kind]
     required = ("category",) if kind in DATA_ACTIONS else ("right",) if kind == "exercise" else ()
-    classes = [_classes(dim, rules, vocabs, required) for dim in dims]
+    # each rule's decisive content as a small int, so leaves compare cheaply
+    interned: dict[tuple[object, ...], int] = {}
+    key_ids = [interned.setdefault(_semantic_key(rule), len(interned)) for rule in rules]
+    shapes: dict[tuple[object, ...], int] = {}
+    shape_ids = [shapes.setdefault(_shape_key(rule), len(shapes)) for rule in rules]
+    # what decides every action and is no clause: the scope and the effective date
+    policy_wide = sides[0].covers != sides[1].covers or sides[0].effective != sides[1].effective
+    changed = _changed_bits(rules, key_ids, vocabs, kind) if not policy_wide else -1
+    if not changed:
+        return  # the same rules on both sides, over the same hierarchy: the same decisions
+    classes = [_classes(dim, rules, vocabs, required, changed) for dim in dims]
     full = (1 << len(rules)) - 1
     seen: set[tuple[int, int]] = set()
 
@@ -210,41 +240,259 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
             return
         for dim_mask, value in classes[depth]:
             combined = mask & dim_mask
-            if (depth, combined) in seen:
-                continue
+            if (depth, combined) in seen or not combined & changed:
+                continue  # a branch seen before, or one no changed rule reaches
             seen.add((depth, combined))
             yield from walk(depth + 1, combined, chosen + (value,))
 
     thresholds = _thresholds(rules)
-    # what decides every action and is no clause: the scope and the effective date
-    policy_wide = sides[0].covers != sides[1].covers or sides[0].effective != sides[1].effective
     effective = [side.effective for side in sides if side.effective is not None]
     if effective:  # a policy's effective date decides every dated action
         thresholds["date"] = sorted(set(thresholds.get("date", [])) | {
             day for value in effective for day in _days_around(date.fromisoformat(value))})
-    # each rule's decisive content as a small int, so leaves compare cheaply
-    interned: dict[tuple[object, ...], int] = {}
-    key_ids = [interned.setdefault(_semantic_key(rule), len(interned)) for rule in rules]
     old_side = sum(1 << bit for bit, rule in enumerate(rules) if rule.side == 0)
+    tests = [_tests(rule.item) for rule in rules]
+    rule_facts = [_rule_facts(rule) for rule in rules]
+    situations = _Situations(thresholds, vocabs)
+    guard_checks: dict[int, tuple[Test, tuple[str, ...]]] = {}  # per prohibition, made once
     for mask, values in walk(0, full, ()):
-        matched = Matched(rules, key_ids, mask, old_side)
+        bits = list(_bits(mask))
+        matched = Matched(rules, key_ids, mask, old_side, rule_facts, bits)
         if matched.same_on_both_sides and not policy_wide:
             continue  # the same clauses decide on both sides: the same decisions
         guards, private = matched.shared_prohibitions()
-        facts = [f for f in _facts_of(rules, mask) if f not in private]
+        facts = _facts_of(rules, bits, rule_facts)
+        if len(facts) - len(private) > MAX_FACTS:
+            raise _too_many_facts(kind, [f for f in facts if f not in private], rules, mask)
         if effective and "date" not in facts:
             facts.append("date")
-        if len(facts) > MAX_FACTS:
-            raise _too_many_facts(kind, facts, rules, mask)
-        unblock = _Unblocker(guards, private, facts, _fact_values(private, thresholds, vocabs))
+        # a prohibition both sides share that applies makes both deny alike, unless a
+        # prohibition here carries remedies (a denial's remedies may then differ)
+        remedied = any(rules[b].role == "prohibition" and rules[b].item.clause.obligations
+                       for b in bits)
+        shared = [] if remedied else guards
+        if any(item.condition is None and item.exception is None for item in shared):
+            continue  # an unconditional prohibition both sides share: both deny
         base = _action(kind, dims, values, {})
-        for combo in itertools.product(*_fact_values(facts, thresholds, vocabs)):
-            context = unblock({f: v for f, v in zip(facts, combo) if v is not ABSENT})
-            if context is None:
-                continue  # a prohibition both sides share forbids it: both deny
-            action = base.model_copy(update={"context": context})
-            yield Point(action, decide(sides[0], action, explain_denials=False),
-                        decide(sides[1], action, explain_denials=False))
+        # only the rules not on both sides alike here can behave differently
+        odd = {k for k in matched.sides[0] | matched.sides[1]
+               if matched.sides[0][k] != matched.sides[1][k]}
+        probes = [(bit, rules[bit].side, shape_ids[bit], tests[bit]) for bit in bits
+                  if key_ids[bit] in odd]
+        probed = {f for _, _, _, rule_tests in probes for _, names in rule_tests for f in names}
+        # a shared prohibition's tests only say whether it applies (then both deny alike)
+        guarded = {id(item) for item in shared}
+        twins = {key_ids[b] for b in bits if rules[b].role == "prohibition"
+                 and id(rules[b].item) in guarded}
+        plain = [tests[b] for b in bits if not (rules[b].role == "prohibition"
+                                                 and key_ids[b] in twins)]
+        checks = [guard_checks.setdefault(id(item), (_guard(item), tuple(
+            f for t in _tests(item) for f in t[1]))) for item in shared]
+        groups = situations.groups(facts, plain, checks)
+        options = [situations.outcomes(*g) for g in groups]
+        if any(not option for option in options):
+            continue  # a shared prohibition applies whatever the facts: both deny
+        telling = [o for g, o in zip(groups, options) if probed & set(g[0])]
+        rest = [o for g, o in zip(groups, options) if not probed & set(g[0])]
+        for combo in itertools.product(*telling):
+            told = _merged(combo)
+            cause = _cause(probes, told, rules)
+            if cause is None and not policy_wide:
+                continue  # every rule behaves alike on both sides here
+            for others in itertools.product(*rest):
+                context = _merged(others, told)
+                action = base.model_copy(update={"context": context})
+                yield Point(action, decide(sides[0], action, explain_denials=False),
+                            decide(sides[1], action, explain_denials=False), cause or ())
+
+
+def _guard(item: CompiledClause) -> Test:
+    return lambda context: _applies(item, context)
+
+
+def _merged(parts, first: dict[str, object] | None = None) -> dict[str, object]:
+    context = dict(first) if first else {}
+    for part in parts:
+        context.update(part)
+    return context
+
+
+#: facts the engine reads itself, not only through conditions
+_READ_DIRECTLY = ("notice_given", "encrypted", "date")
+Test = Callable[[dict[str, object]], object]
+
+
+def _tests(item: CompiledClause) -> tuple[tuple[Test, tuple[str, ...]], ...]:
+    """A rule's tests of the facts: its condition, its exception, and what the engine
+    reads itself (a notice's `notice_given`, an encryption's `encrypted`)."""
+    if isinstance(item.clause, m.Prohibition):  # all a prohibition does is apply, or not
+        facts = tuple(dict.fromkeys((*m.condition_facts(item.condition_node),
+                                     *m.condition_facts(item.exception_node))))
+        return ((_guard(item), facts),)
+    found: list[tuple[Test, tuple[str, ...]]] = []
+    for node, compiled in ((item.condition_node, item.condition),
+                           (item.exception_node, item.exception)):
+        if compiled is not None:
+            found.append((compiled, m.condition_facts(node)))
+        else:
+            found.append((_constant, ()))
+    return tuple(found)
+
+
+def _constant(_context: dict[str, object]) -> object:
+    return True
+
+
+def _cause(probes, context: dict[str, object], rules: list[Rule]) -> tuple[str, ...] | None:
+    """The clauses that behave differently on the two sides under `context`, or None.
+
+    A rule behaves by its shape (everything but its conditions) and what its
+    conditions say here; the sides decide alike when they hold the same behaviours.
+    A prohibition that does not apply (its trigger not known to hold, or its
+    exception known to) does nothing a decision reports, as if it were not there.
+    """
+    behaviour: tuple[Counter, Counter] = (Counter(), Counter())
+    who: dict[tuple[int, tuple[object, ...]], list[int]] = {}
+    for bit, side, shape, tests in probes:
+        if rules[bit].role == "prohibition":
+            if not _applies(rules[bit].item, context):
+                continue
+            key: tuple[object, ...] = (shape, "applies")
+        else:
+            key = (shape, tuple(test(context) for test, _ in tests))
+        behaviour[side][key] += 1
+        who.setdefault((side, key), []).append(bit)
+    if behaviour[0] == behaviour[1]:
+        return None
+    ids: dict[str, None] = {}
+    for side in (0, 1):
+        for key in behaviour[side] - behaviour[1 - side]:
+            for bit in who[(side, key)]:
+                clause = rules[bit].item.clause
+                ids.setdefault(author_id(getattr(clause, "id", "header"))
+                               if rules[bit].role != "scope" else "header", None)
+    return tuple(ids)
+
+
+def author_id(rule_id: str) -> str:
+    """The clause an author wrote that a rule comes from: a rule derived from a choice,
+    a right's effect or a passed duty carries the clause's id and a dotted suffix; the
+    header's Do Not Track answer is the header's."""
+    from ..lowering import DNT_ID
+
+    if rule_id == DNT_ID:
+        return "header"
+    return rule_id.split(".", 1)[0]
+
+
+class _Situations:
+    """The contexts worth deciding at a leaf: one per distinct outcome of its tests.
+
+    The engine reads facts only through the tests of the matched rules (and reads
+    `notice_given`, `encrypted` and `date` itself), so two contexts on which every
+    test says the same are decided alike. Facts fall into groups that no test
+    joins; each group's values are tried alone and kept one per outcome (the one
+    with the fewest facts given), and the leaf's contexts are the product of these
+    few, not of every fact's values.
+    """
+
+    def __init__(self, thresholds: dict[str, list[int]],
+                 vocabs: tuple[Vocabulary, Vocabulary]) -> None:
+        self.thresholds, self.vocabs = thresholds, vocabs
+        self.memo: dict[tuple[object, ...], list[dict[str, object]]] = {}
+
+    def groups(self, facts: list[str], tests: list, guards: list | None = None
+               ) -> list[tuple[tuple[str, ...], tuple, tuple]]:
+        """The facts in groups no test joins, each with its tests and the checks of
+        whether a shared prohibition applies (`guards`: (check, facts) pairs)."""
+        parent = {f: f for f in facts}
+
+        def root(f: str) -> str:
+            while parent[f] != f:
+                parent[f] = parent[parent[f]]
+                f = parent[f]
+            return f
+        flat = [(test, tuple(f for f in names if f in parent))
+                for rule_tests in tests for test, names in rule_tests]
+        checks = [(check, tuple(f for f in names if f in parent)) for check, names in guards or ()]
+        for _test, names in (*flat, *checks):
+            for other in names[1:]:
+                parent[root(other)] = root(names[0])
+        members: dict[str, list[str]] = {}
+        for f in facts:
+            members.setdefault(root(f), []).append(f)
+        tests_of: dict[str, list] = {}
+        checks_of: dict[str, list] = {}
+        for test, used in flat:
+            if used:
+                tests_of.setdefault(root(used[0]), []).append(test)
+        for check, used in checks:
+            if used:
+                checks_of.setdefault(root(used[0]), []).append(check)
+        groups = []
+        for top, names in members.items():
+            direct = tuple(_reader(f) for f in names if f in _READ_DIRECTLY)
+            groups.append((tuple(names), tuple(tests_of.get(top, ())) + direct,
+                           tuple(checks_of.get(top, ()))))
+        return groups
+
+    def outcomes(self, facts: tuple[str, ...], tests: tuple,
+                 checks: tuple = ()) -> list[dict[str, object]]:
+        """One context of the group's facts per outcome of its tests, leaving out those
+        under which a shared prohibition applies (both sides deny them alike)."""
+        key = (facts, tests, checks)
+        found = self.memo.get(key)
+        if found is None:
+            best: dict[tuple[object, ...], dict[str, object]] = {}
+            for combo in itertools.product(*_fact_values(list(facts), self.thresholds,
+                                                         self.vocabs)):
+                context = {f: v for f, v in zip(facts, combo) if v is not ABSENT}
+                if any(check(context) for check in checks):
+                    continue
+                outcome = tuple(test(context) for test in tests)
+                if outcome not in best or len(context) < len(best[outcome]):
+                    best[outcome] = context
+            found = self.memo[key] = list(best.values())
+        return found
+
+
+@lru_cache(maxsize=None)
+def _reader(fact: str) -> Test:
+    return lambda context: context.get(fact, ABSENT)
+
+
+def _changed_bits(rules: list[Rule], key_ids: list[int],
+                  vocabs: tuple[Vocabulary, Vocabulary], kind: str) -> int:
+    """The rules that may decide differently: those whose content is not on both sides
+    as often. A rule on both sides matches the same actions on both, unless the two
+    versions place terms differently (then every rule counts as changed)."""
+    if _hierarchies_differ(vocabs):
+        return (1 << len(rules)) - 1
+    counts: tuple[Counter, Counter] = (Counter(), Counter())
+    for bit, rule in enumerate(rules):
+        counts[rule.side][key_ids[bit]] += 1
+    changed = 0
+    for bit, rule in enumerate(rules):
+        if counts[0][key_ids[bit]] != counts[1][key_ids[bit]]:
+            changed |= 1 << bit
+    return changed
+
+
+def _hierarchies_differ(vocabs: tuple[Vocabulary, Vocabulary]) -> bool:
+    cached = getattr(vocabs[1], "_diff_parents_differ", None)
+    if cached is not None and cached[0] is vocabs[0]:
+        return cached[1]
+    differ = False
+    for vocab, table in vocabs[0].terms.items():
+        other = vocabs[1].terms[vocab]
+        if table is other:
+            continue
+        if table.keys() != other.keys() or any(
+                term.parent != other[key].parent for key, term in table.items()):
+            differ = True
+            break
+    vocabs[1]._diff_parents_differ = (vocabs[0], differ)  # type: ignore[attr-defined]
+    return differ
 
 
 def _too_many_facts(kind: str, facts: list[str], rules: list[Rule], mask: int) -> UsageError:
@@ -260,10 +508,14 @@ def _too_many_facts(kind: str, facts: list[str], rules: list[Rule], mask: int) -
 class Matched:
     """The rules one leaf of the walk matches, by side."""
 
-    def __init__(self, rules: list[Rule], key_ids: list[int], mask: int, old_side: int) -> None:
-        self.rules, self.key_ids, self.mask = rules, key_ids, mask
-        self.sides = (Counter(key_ids[b] for b in _bits(mask & old_side)),
-                      Counter(key_ids[b] for b in _bits(mask & ~old_side)))
+    def __init__(self, rules: list[Rule], key_ids: list[int], mask: int, old_side: int,
+                 known: list[dict[str, None]] | None = None,
+                 bits: list[int] | None = None) -> None:
+        self.rules, self.key_ids, self.mask, self.known = rules, key_ids, mask, known
+        self.bits = bits if bits is not None else list(_bits(mask))
+        self.sides: tuple[Counter, Counter] = (Counter(), Counter())
+        for bit in self.bits:
+            self.sides[rules[bit].side][key_ids[bit]] += 1
 
     @property
     def same_on_both_sides(self) -> bool:
@@ -273,65 +525,23 @@ class Matched:
         """The prohibitions both sides share here, and the facts only they test.
 
         Such a prohibition applies on both sides (both deny: never a change) or on
-        neither, so its private facts need only one value under which none of them
-        applies: any change shows there. That cuts the combinations of facts from
-        3^n to the facts the two versions really differ on.
+        neither, so the contexts under which it applies need no deciding, and its
+        private facts do not count towards MAX_FACTS.
         """
         shared = self.sides[0] & self.sides[1]
         guards: list[CompiledClause] = []
         only: set[str] = set()
         used: set[str] = set()
-        for bit in _bits(self.mask):
+        for bit in self.bits:
             rule = self.rules[bit]
-            item = rule.item
-            mentioned = set(m.condition_facts(item.condition_node)) | \
-                set(m.condition_facts(item.exception_node))
+            mentioned = self.known[bit] if self.known is not None else _rule_facts(rule)
             if rule.role == "prohibition" and self.key_ids[bit] in shared:
                 if rule.side == 0:
-                    guards.append(item)
-                only |= mentioned
+                    guards.append(rule.item)
+                only.update(mentioned)
             else:
-                used |= mentioned
-                if rule.role == "notice":
-                    used.add("notice_given")
-                if rule.role == "security" and item.encrypts:
-                    used.add("encrypted")
+                used.update(mentioned)
         return guards, sorted(only - used)
-
-
-class _Unblocker:
-    """`context` plus values of the private facts under which no shared prohibition applies.
-
-    Whether one applies depends only on the facts the shared prohibitions test, so
-    the answer is worked out once for each combination of the public ones among
-    them, not once for each combination of all the facts of a leaf (3^n of them,
-    each of which would try up to 3^k private values against every prohibition).
-    """
-
-    def __init__(self, guards: list[CompiledClause], private: list[str], facts: list[str],
-                 private_values: list[list[object]]) -> None:
-        self.guards, self.private = guards, private
-        tested = {f for item in guards for node in (item.condition_node, item.exception_node)
-                  for f in m.condition_facts(node)}
-        self.public = [f for f in facts if f in tested]
-        self.trials = list(itertools.product(*private_values)) if private else []
-        self.memo: dict[tuple[object, ...], dict[str, object] | None] = {}
-
-    def __call__(self, context: dict[str, object]) -> dict[str, object] | None:
-        if not self.private:
-            return context
-        key = tuple(context.get(f, ABSENT) for f in self.public)
-        if key not in self.memo:
-            self.memo[key] = self._first_unblocked(context)
-        found = self.memo[key]
-        return None if found is None else dict(context, **found)
-
-    def _first_unblocked(self, context: dict[str, object]) -> dict[str, object] | None:
-        for values in self.trials:
-            extra = {f: v for f, v in zip(self.private, values) if v is not ABSENT}
-            if not any(_applies(item, dict(context, **extra)) for item in self.guards):
-                return extra
-        return None
 
 
 def _applies(item: CompiledClause, context: dict[str, object]) -> bool:
@@ -346,6 +556,20 @@ def _bits(mask: int) -> Iterator[int]:
         low = mask & -mask
         yield low.bit_length() - 1
         mask ^= low
+
+
+#: the fields that feed a clause's conditions (see engine/conditions.effective_condition)
+CONDITION_FIELDS = ("condition", "exception", "choice", "at_most", "effective", "expires")
+
+
+def _shape_key(rule: Rule) -> tuple[object, ...]:
+    """A rule's content without its conditions: its behaviour is this and their outcomes."""
+    if rule.role == "scope":
+        return (rule.role, rule.item.dims)
+    clause = rule.item.clause
+    return (rule.role, type(clause)) + tuple(
+        (name, getattr(clause, name)) for name in type(clause).model_fields
+        if name not in ("id", "text", "span") and name not in CONDITION_FIELDS)
 
 
 def _semantic_key(rule: Rule) -> tuple[object, ...]:
