@@ -613,7 +613,9 @@ def test_a_field_the_action_kind_is_not_decided_on_is_refused(tmp_path: Path) ->
     with pytest.raises(ActionError) as caught:
         e.check({"action": "use", "data": ["user.contact"], "method": "cookies"})
     assert caught.value.diagnostics[0].message == "method: a `use` action has no method"
-    assert effect(e, action="use", data=["user.contact"]) == "deny"
+    # a use that names no recipient is our own: the prohibition on partners' use is not it
+    assert effect(e, action="use", data=["user.contact"]) == "allow"
+    assert effect(e, action="use", data=["user.contact"], recipient="partner") == "deny"
     # a recipient's own use (a duty passed with a share decides it) is a `use` with a recipient
     assert effect(e, action="use", data=["user.contact"], recipient="service_provider") == "allow"
 
