@@ -34,7 +34,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 
 from .. import model as m
-from ..engine.action import DATA_ACTIONS, Action
+from ..engine.action import DATA_ACTIONS, OUR_OWN_UNLESS_SAID, Action
 from ..engine.compile import VOCAB_OF_FIELD, CompiledClause, CompiledPolicy
 from ..engine.decision import Decision
 from ..engine.evaluate import decide
@@ -116,6 +116,10 @@ def _values(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
         attr = "data" if dim == "category" else m.DIMENSION[dim].attr
         for key in getattr(clause, attr, ()) or ():
             mentioned.setdefault(key, None)
+    if dim == "recipient" and dim in required and "first_party" in keys:
+        # what an action that names no recipient is (our own use or keeping): the
+        # witness says it as the person who wrote the action would, with no recipient
+        mentioned = {"first_party": None, **mentioned}
     rest = sorted(keys - set(mentioned), key=lambda k: (k.count("."), k))
     return [ABSENT, *mentioned, *rest] if dim not in required else [*mentioned, *rest]
 
@@ -220,6 +224,8 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
     vocabs = (sides[0].vocabulary, sides[1].vocabulary)
     dims = DIMENSIONS[kind]
     required = ("category",) if kind in DATA_ACTIONS else ("right",) if kind == "exercise" else ()
+    if kind in OUR_OWN_UNLESS_SAID:  # a use that names no recipient is ours: never absent
+        required += ("recipient",)
     # each rule's decisive content as a small int, so leaves compare cheaply
     interned: dict[tuple[object, ...], int] = {}
     key_ids = [interned.setdefault(_semantic_key(rule), len(interned)) for rule in rules]
