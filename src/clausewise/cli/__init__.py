@@ -72,7 +72,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import check, diff, render, schema, serve, validate, vocab  # noqa: F401  (each module adds its command to `main`)
+    from . import audit, check, diff, fmt, lint, render, schema, serve, test, validate, vocab  # noqa: F401  (each module adds its command to `main`)
 
 
 _register()
