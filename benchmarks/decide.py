@@ -318,10 +318,12 @@ def best_of(repeats: int, run: Callable[[], None]) -> float:
     return best
 
 
-def run_cli(policy: Path, lines: list[str], workdir: Path, name: str) -> float:
+def run_cli(policy: Path, lines: list[str], workdir: Path, name: str,
+            extra: tuple[str, ...] = ()) -> float:
     path = workdir / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    command = [sys.executable, "-m", "clausewise", "check", str(policy), str(path), "--jsonl"]
+    command = [sys.executable, "-m", "clausewise", "check", str(policy), str(path), "--jsonl",
+               *extra]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     start = time.perf_counter()
     done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -387,15 +389,32 @@ def bench_policy(label: str, policy: Path, args: argparse.Namespace, workdir: Pa
     # of those is taken: on a busy machine a single measurement is too noisy
     startups: list[float] = []
     totals: dict[str, float] = {}
-    batches = (("distinct", lines, "every line distinct"),
-               ("repeated", repeated, f"{distinct} distinct lines repeated"))
+    # distinct lines over a fixed set of shapes (a log of one application: the same
+    # flows, each with its own facts)
+    shapes = [dict(a, context={}) for a in cli_actions[:50]]
+    rng = random.Random(args.seed + 2)
+    facts = [n for n, f in engine.vocabulary.facts.items() if f.type is m.FactType.bool][:7]
+    known: list[str] = []
+    seen: set[str] = set()
+    while len(known) < len(lines) and len(seen) < 50 * 2 ** len(facts):
+        line = json.dumps(dict(rng.choice(shapes), context={
+            f: rng.random() < 0.5 for f in facts if rng.random() < 0.7} | {
+            "subject_age": rng.randint(10, 90)}), separators=(",", ":"))
+        if line not in seen:
+            seen.add(line)
+            known.append(line)
+    batches = (("distinct", lines, "every line distinct", ()),
+               ("repeated", repeated, f"{distinct} distinct lines repeated", ()),
+               ("distinct, --brief", lines, "every line distinct", ("--brief",)),
+               ("distinct over 50 shapes, --brief", known,
+                "every line distinct, 50 shapes", ("--brief",)))
     for _ in range(args.cli_repeats):
-        for name, batch, _note in batches:
+        for name, batch, _note, extra in batches:
             startups.append(run_cli(policy, lines[:1], workdir, f"{label}-one.jsonl"))
-            elapsed = run_cli(policy, batch, workdir, f"{label}-{name}.jsonl")
+            elapsed = run_cli(policy, batch, workdir, f"{label}-{name}.jsonl", extra)
             totals[name] = min(totals.get(name, elapsed), elapsed)
     startup = min(startups)
-    for name, batch, note in batches:
+    for name, batch, note, _extra in batches:
         total = totals[name]
         rows.append(Row(label, clauses, f"cli --jsonl, {name}", len(batch), total,
                         f"{note}; start-up {startup * 1e3:.0f} ms"))

@@ -180,12 +180,15 @@ def test_explain_fields_of_a_deny(engine: Engine) -> None:
                              "context": {"consent": False, "opted_out": True}})
     data = engine.explain(decision)
     assert data["decision"] == "deny"
-    assert [(r["clause"], r["role"], r["effect"]) for r in data["reasons"]] == [
-        ("no-promotional-sharing", "forbids", "forbid"), ("partners", "unmet", "permit")]
-    assert data["unmet"] == [{"clause": "no-promotional-sharing", "needs": "consent or aggregated"},
-                             {"clause": "partners", "needs": "consent and not opted_out"}]
+    found = [(r["clause"], r["role"], r["effect"]) for r in data["reasons"]]
+    # the prohibitions first (the opt-out recorded as `opted_out` forbids it too), then
+    # the permission whose condition fails
+    assert found[0] == ("no-promotional-sharing", "forbids", "forbid")
+    assert found[-1] == ("partners", "unmet", "permit")
+    assert {"clause": "no-promotional-sharing", "needs": "consent or aggregated"} in data["unmet"]
+    assert {"clause": "partners", "needs": "consent and not opted_out"} in data["unmet"]
     assert data["obligations"] == []
-    unmet_reason = data["reasons"][1]
+    unmet_reason = data["reasons"][-1]
     assert "context.consent is false" in unmet_reason["why"]
 
 
@@ -205,3 +208,57 @@ def test_explain_text(engine: Engine) -> None:
     assert "prohibition `no-phi`" in text
     assert "without exception" in text
     assert engine.explain_text(engine.check(AUTH)).splitlines()[0] == "ALLOW"
+
+
+# ------------------------------------------------ the fast reading of a known shape
+
+
+def _kareo_cases() -> list[dict]:
+    import yaml
+
+    from conftest import KAREO
+
+    return yaml.safe_load(KAREO.with_name("kareo.tests.yaml").read_text(encoding="utf-8"))[
+        "cases"]
+
+
+def test_a_shape_read_the_fast_way_is_the_action_parse_action_makes(engine: Engine) -> None:
+    from clausewise.engine.shapes import ShapeReader
+
+    reader = ShapeReader(engine.compiled)
+    checked = 0
+    for case in _kareo_cases():
+        fast = reader._validated(case["action"])
+        if fast is None:
+            continue  # something the fast way leaves to the full one (a record, a date)
+        checked += 1
+        assert fast == engine.action(case["action"]), case["id"]
+    assert checked > 50
+
+
+def test_check_explain_false_gives_the_same_value_without_its_basis(engine: Engine) -> None:
+    for case in _kareo_cases():
+        full, bare = engine.check(case["action"]), engine.check(case["action"], explain=False)
+        assert full == bare and bare.basis is None and full.basis is not None
+        assert full.effect == case["decision"], case["id"]
+
+
+@pytest.mark.parametrize("context", [
+    {"consent": 1}, {"consent": "yes"}, {"consnet": True}, {"subject_age": True},
+    {"subject_age": 2**53}, {"subject_age": 1.5}, {"date": "2021-02-30"},
+])
+def test_a_known_shape_still_has_every_fact_checked(engine: Engine, context: dict) -> None:
+    action = {"action": "use", "data": ["user.contact.email"],
+              "purpose": "essential.service.authentication"}
+    assert engine.check(action).allowed  # the shape is known now
+    with pytest.raises(ActionError):
+        engine.check(dict(action, context=context))
+
+
+@pytest.mark.parametrize("change", [{"days": True}, {"days": 1.0}, {"data": "user.name"},
+                                    {"purpose": ["essential.service"]}, {"extra": 1}])
+def test_a_shape_that_only_looks_known_takes_the_full_way(engine: Engine, change: dict) -> None:
+    action = {"action": "retain", "data": ["user.contact.email"], "days": 1}
+    engine.check(action)
+    with pytest.raises(ActionError):
+        engine.check(dict(action, **change))

@@ -105,7 +105,9 @@ def test_text_output_of_a_denial_says_how_to_allow_it(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "prohibition `no-promotional-sharing`" in result.stdout
     assert "to allow it:" in result.stdout
-    assert "partners: consent and not opted_out" in result.stdout
+    # only a change that allows it, applied to the action: consent and no opt-out
+    assert "set `consent` to true" in result.stdout
+    assert "set `opted_out` to false" in result.stdout
 
 
 # ------------------------------------------------------------------------ json
@@ -500,3 +502,120 @@ def test_an_action_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     path.write_bytes(b'\xef\xbb\xbf{"action": "use", "data": ["user.name"], '
                      b'"purpose": "essential.service"}')
     assert run(POLICY, str(path)).exit_code == 0
+
+
+# ------------------------------------------------------------- --why and --verbose
+
+
+def test_why_explains_a_clause_that_did_not_apply(tmp_path: Path) -> None:
+    action = dict(PARTNER, context={"consent": False, "opted_out": True})
+    result = run(POLICY, str(write(tmp_path, json.dumps(action))), "--why", "partners")
+    assert result.exit_code == 1
+    why = result.stdout.split("why ", 1)[1]
+    assert why.startswith("sharing `partners`")
+    assert "  - recipient: `partner` is at or under `partner`" in why
+    assert "condition `consent and not opted_out`: does not hold (given consent = false, " \
+        "opted_out = true)" in why
+    assert "  = it matches, but its condition does not hold" in why
+
+
+def test_why_of_a_clause_of_another_kind_says_so(tmp_path: Path) -> None:
+    result = run(POLICY, str(write(tmp_path, json.dumps(ALLOW))), "--why", "partners",
+                 "--format", "json")
+    assert result.exit_code == 0
+    why = json.loads(result.stdout)["why"]
+    assert why["clause"] == "partners"
+    assert "does not apply: it decides `share`, and this is a `use`" in why["lines"][1]
+
+
+def test_why_of_an_unknown_clause_is_a_usage_error_with_a_suggestion(tmp_path: Path) -> None:
+    result = run(POLICY, str(write(tmp_path, json.dumps(ALLOW))), "--why", "partner")
+    assert result.exit_code == 2
+    assert "no clause `partner`" in result.stderr
+    assert "did you mean `partners`?" in result.stderr
+
+
+def test_why_goes_with_one_action_only(tmp_path: Path) -> None:
+    result = run(POLICY, str(write(tmp_path, json.dumps(ALLOW))), "--jsonl", "--why", "x")
+    assert result.exit_code == 2
+    assert "--why explains one action" in result.stderr
+
+
+def test_verbose_lists_every_assumption(tmp_path: Path) -> None:
+    path = str(write(tmp_path, json.dumps({"action": "use", "data": ["user"],
+                                           "purpose": "essential.service"})))
+    plain, verbose = run(POLICY, path), run(POLICY, path, "--verbose")
+    assert plain.exit_code == verbose.exit_code == 1
+    assert "assumed:" not in plain.stdout  # denied anyway: the age would change nothing
+    assert "assumed:\n  - no-children" in verbose.stdout
+
+
+# --------------------------------------------------- JSONL: the fast way stays strict
+
+
+def test_jsonl_brief_refuses_a_key_given_twice_after_its_shape_was_seen(tmp_path: Path) -> None:
+    good = json.dumps(PARTNER)
+    twice = good.replace('"consent": true', '"consent": false, "consent": true')
+    assert twice != good
+    result = run(POLICY, str(write(tmp_path, "\n".join([good, twice, good]) + "\n",
+                                   "log.jsonl")), "--jsonl", "--brief")
+    assert result.exit_code == 2
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r.get("decision") for r in out] == ["allow", None, "allow"]
+    assert out[1]["error"][0]["code"] == "duplicate-key"
+
+
+@pytest.mark.parametrize("context, code", [
+    ({"consent": 1}, "fact-type"), ({"consent": True, "consnet": True}, "unknown-fact"),
+    ({"subject_age": True}, "fact-type"), ({"subject_age": 2**60}, "bad-number"),
+])
+def test_jsonl_brief_checks_every_fact_of_a_known_shape(tmp_path: Path, context: dict,
+                                                        code: str) -> None:
+    lines = [json.dumps(PARTNER), json.dumps(dict(PARTNER, context=context))]
+    result = run(POLICY, str(write(tmp_path, "\n".join(lines) + "\n", "log.jsonl")),
+                 "--jsonl", "--brief")
+    assert result.exit_code == 2
+    second = json.loads(result.stdout.splitlines()[1])
+    assert second["line"] == 2 and second["error"][0]["code"] == code
+
+
+def test_jsonl_brief_is_the_same_with_and_without_orjson(tmp_path: Path, monkeypatch) -> None:
+    from clausewise.cli import check as check_module
+
+    lines = [json.dumps(dict(PARTNER, context={"consent": c, "opted_out": o}))
+             for c in (True, False) for o in (True, False)] + [json.dumps(DENY), "{bad"]
+    path = str(write(tmp_path, "\n".join(lines * 3) + "\n", "log.jsonl"))
+    fast = run(POLICY, path, "--jsonl", "--brief")
+    monkeypatch.setattr(check_module, "_orjson", None)
+    slow = run(POLICY, path, "--jsonl", "--brief")
+    assert fast.exit_code == slow.exit_code == 2
+    assert fast.stdout == slow.stdout
+
+
+def test_jsonl_shows_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    from clausewise.cli.check import PROGRESS_AFTER
+
+    path = write(tmp_path, (json.dumps(ALLOW) + "\n") * (PROGRESS_AFTER + 50_000), "big.jsonl")
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "clausewise", "check", POLICY, str(path),
+                                "--jsonl", "--brief"], stdout=subprocess.DEVNULL,
+                               stderr=follower, cwd=ROOT)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait(timeout=120) == 0
+    os.close(leader)
+    assert re.search(rb"\r[\d,]+ actions +\d+%, [\d,]+/s", seen), seen[-300:]
+    piped = subprocess.run([sys.executable, "-m", "clausewise", "check", POLICY, str(path),
+                            "--jsonl", "--brief"], capture_output=True, cwd=ROOT, timeout=120)
+    assert piped.returncode == 0 and piped.stderr == b""

@@ -314,3 +314,100 @@ def test_a_choice_is_published_with_its_channel_and_its_address_as_a_link() -> N
     # an address that could break out of a link is said as text, never linked
     from clausewise.renderers.glance import link
     assert link("javascript:alert(1)") == "" and link("http://x/a) [b](c") == ""
+
+
+# ------------------------------------------- records that must not open a door
+TWO_CHOICES = '''policy "Example"
+end
+
+sharing s
+  share user
+  with partner, advertiser
+  for marketing
+end
+
+sharing sold
+  sell user.contact
+  with partner
+  for marketing
+  consent opt-in
+end
+
+choice a
+  consent opt-in
+  controls share user
+end
+
+choice b
+  consent opt-in
+  controls share user.contact.email
+  with advertiser
+end
+
+use ours
+  use user
+  for marketing
+end
+
+choice conduct
+  consent opt-in
+  controls use user
+  for marketing
+  by "continuing"
+end
+
+choice other
+  consent opt-in
+  controls use user.financial
+end
+'''
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory: pytest.TempPathFactory) -> clausewise.Engine:
+    path = tmp_path_factory.mktemp("two") / "p.policy"
+    path.write_text(TWO_CHOICES, encoding="utf-8")
+    return clausewise.load(path)
+
+
+def test_every_opt_in_that_reaches_an_action_must_be_made(two) -> None:
+    email = dict(action="share", data=["user.contact.email"], recipient="advertiser",
+                 purpose="marketing")
+    assert effect(two, **email, choices={"a": "in", "b": "out"}) == "deny"
+    assert effect(two, **email, choices={"a": "in"}) == "deny"  # b, which governs it, not made
+    assert effect(two, **email, choices={"a": "in", "b": "in"}) == "allow"
+    name = dict(action="share", data=["user.name"], recipient="partner", purpose="marketing")
+    assert effect(two, **name, choices={"a": "in"}) == "allow"  # b does not reach it
+
+
+def test_an_opt_in_to_sharing_is_no_consent_to_selling(two) -> None:
+    # `sold` needs consent: an opt-in recorded for sharing (choice a) does not give it
+    sell = dict(action="sell", data=["user.contact.email"], recipient="partner",
+                purpose="marketing")
+    assert effect(two, **sell, choices={"a": "in"}) == "deny"
+    assert effect(two, **sell, context={"consent": True}) == "allow"
+
+
+def test_a_dated_opt_in_needs_an_action_known_to_come_after_it(two) -> None:
+    name = dict(action="share", data=["user.name"], recipient="partner", purpose="marketing")
+    dated = {"a": {"made": "in", "date": "2026-03-01"}}
+    assert effect(two, **name, choices=dated) == "deny"  # undated: may come before
+    assert effect(two, **name, choices=dated, context={"date": "2026-03-02"}) == "allow"
+    assert effect(two, **name, choices=dated, context={"date": "2026-02-28"}) == "deny"
+
+
+def test_an_unrelated_record_is_no_refusal_of_a_choice_made_by_conduct(two) -> None:
+    use = dict(action="use", data=["user.contact.email"], purpose="marketing")
+    assert effect(two, **use) == "allow"
+    assert effect(two, **use, choices={"other": "in"}) == "allow"
+    assert effect(two, **use, choices={"conduct": "out"}) == "deny"
+
+
+@pytest.mark.parametrize("record", [
+    {"choices": {"partner-box": {"made": "in", "date": "2026-02-30"}}},
+    {"exercised": {"delete-account": "2026-99-99"}},
+])
+def test_a_record_day_that_is_no_calendar_day_is_an_error(engine, record) -> None:
+    with pytest.raises(ActionError) as caught:
+        engine.check({**PARTNER, "data": ["user.name"], **record})
+    assert caught.value.diagnostics[0].code == "fact-type"

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .engine import Action, CompiledPolicy, Decision, decide, parse_action
+from .engine import Action, CompiledPolicy, Decision, parse_action
 from .engine.explain import to_dict, to_text
+from .engine.plan import run
+from .engine.shapes import ShapeReader
 from .errors import ActionError
 from .loader import Loaded
 from .loader import load as load_policy
@@ -34,32 +36,45 @@ class Engine:
     def compiled(self) -> CompiledPolicy:
         return CompiledPolicy(self.loaded.policy, self.loaded.vocabulary)
 
+    @cached_property
+    def shapes(self) -> ShapeReader:
+        return ShapeReader(self.compiled)
+
     def action(self, raw: Action | Mapping[str, Any] | str) -> Action:
         """Validate an action (a dict, JSON text or `Action`); raises `ActionError`."""
         return parse_action(raw, self.vocabulary)
 
-    def check(self, action: Action | Mapping[str, Any] | str) -> Decision:
-        """Decide one action; raises `ActionError` if it is malformed."""
-        return decide(self.compiled, self.action(action))
+    def check(self, action: Action | Mapping[str, Any] | str, explain: bool = True
+              ) -> Decision:
+        """Decide one action; raises `ActionError` if it is malformed.
 
-    def check_many(self, actions: Iterable[Action | Mapping[str, Any] | str]
-                   ) -> Iterator[Decision | ActionError]:
+        The decision is a value either way. With `explain` (the default) it keeps what
+        it was decided from, so that `explain()`, `explain_text()` and its `reasons`
+        can be derived when asked; `explain=False` returns the bare value, cheapest.
+        """
+        if action.__class__ is dict:
+            known = self.shapes.read(action)  # type: ignore[arg-type]
+            if known is not None:
+                return run(known[0], known[1], explain)
+        validated = parse_action(action, self.vocabulary)
+        plan = self.shapes.learn(action, validated)
+        return run(plan, validated.context, explain, validated)
+
+    def check_many(self, actions: Iterable[Action | Mapping[str, Any] | str], *,
+                   explain: bool = True) -> Iterator[Decision | ActionError]:
         """Decide each action in order; a malformed one yields its error, the rest go on."""
-        compiled = self.compiled
         for raw in actions:
             try:
-                action = parse_action(raw, self.vocabulary)
+                yield self.check(raw, explain)
             except ActionError as exc:
                 yield exc
-                continue
-            yield decide(compiled, action)
 
     def explain(self, decision: Decision) -> dict[str, Any]:
         """The decision as JSON-ready data, with each clause's source and text."""
         return to_dict(decision, self.compiled)
 
-    def explain_text(self, decision: Decision) -> str:
-        return to_text(decision, self.compiled)
+    def explain_text(self, decision: Decision, *, verbose: bool = False) -> str:
+        return to_text(decision, self.compiled, verbose=verbose)
 
 
 def load(path: str | Path, *, include_root: str | Path | None = None) -> Engine:

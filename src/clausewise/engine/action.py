@@ -300,6 +300,15 @@ def check_terms(action: Action, vocabulary: Vocabulary) -> list[Diagnostic]:
     if action.action == "exercise" and action.right is None:
         found.append(Diagnostic("missing-field", "right: an `exercise` action must name the "
                                 "right exercised", None, 'e.g. "right": "correction"'))
+    for clause_id, record in action.choices.items():
+        if not isinstance(record, str) and record.date is not None and not _is_day(record.date):
+            found.append(Diagnostic("fact-type", f"choices.{clause_id}.date: "
+                                    f"{_shown(record.date)} is not a calendar day", None,
+                                    'e.g. "2026-03-01"'))
+    for clause_id, when in action.exercised.items():
+        if isinstance(when, str) and not _is_day(when):
+            found.append(Diagnostic("fact-type", f"exercised.{clause_id}: {_shown(when)} is "
+                                    "not a calendar day", None, 'true, or e.g. "2026-03-01"'))
     for field in ("choices", "exercised"):
         want = "choice" if field == "choices" else "right"
         for clause_id in getattr(action, field):

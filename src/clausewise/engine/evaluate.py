@@ -10,12 +10,14 @@ The engine never raises on policy content.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from .. import model as m
 from .action import Action
 from .compile import STATES_OF_ACTION, VOCAB_OF_FIELD, CompiledClause, CompiledPolicy
 from .conditions import explain
-from .decision import Decision, Duty, Reason
+from .decision import Basis, Decision, Duty, Reason, Ruling
 
 Lookup = Callable[[str, str | None], list[CompiledClause]]
 #: each action field -> its term and the term's ancestors (None: the action leaves it out)
@@ -27,9 +29,40 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
            explain_denials: bool = True) -> Decision:
     """Decide one validated action. `indexed=False` takes the slow path (for tests).
 
-    `explain_denials=False` skips what only explains a denial (the nearest permissions
-    and which parts of a condition failed): the semantic diff needs only the effect.
+    The indexed path is the lean one (plan.py): each action shape is compiled once to
+    the few clauses and conditions that can decide it, and no words are made; the
+    reasons are derived from the decision when asked. `explain_denials` is kept for
+    callers of the earlier signature: a decision costs the same either way now.
     """
+    if indexed:
+        return _lean(policy, action)
+    found = explained(policy, action, indexed=False)
+    decision = Decision(found.effect, found.rulings, found.obligations, found.remedies,
+                        Basis(policy, action))
+    decision.basis.memo["reasons"] = found.reasons  # type: ignore[union-attr]
+    return decision
+
+
+def _lean(policy: CompiledPolicy, action: Action) -> Decision:
+    global _lean
+    from .plan import decide_lean  # plan.py builds on this module's matching helpers
+    _lean = decide_lean
+    return decide_lean(policy, action)
+
+
+@dataclass(frozen=True, slots=True)
+class Explained:
+    """A decision worked out in full: its value and every reason in words."""
+
+    effect: str
+    reasons: tuple[Reason, ...]
+    rulings: tuple[Ruling, ...]
+    obligations: tuple[Duty, ...] = ()
+    remedies: tuple[Duty, ...] = ()
+
+
+def explained(policy: CompiledPolicy, action: Action, *, indexed: bool = True) -> Explained:
+    """Decide `action` the explaining way: every reason, with what it needs in words."""
     permits: Lookup = policy.permit_candidates if indexed else policy.scan_permits
     prohibitions: Lookup = policy.prohibition_candidates if indexed else policy.scan_prohibitions
     kind, ctx = action.action, action.context
@@ -40,28 +73,36 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
     slots = action.data or (None,)
     day = ctx.get("date")
     if policy.effective is not None and isinstance(day, str) and day < policy.effective:
-        return Decision("deny", (Reason("outside", None, None,
-                                        (f"date >= {policy.effective}",)),))
+        return Explained("deny", (Reason("outside", None, None,
+                                         (f"date >= {policy.effective}",)),),
+                         (Ruling("outside", None, (), ("date",)),))
     if policy.covers and kind in m.DIMENSION["source"].actions:
         outside = _outside(policy, action, terms)
         if outside is not None and outside.role == "outside":
-            return Decision("deny", (outside,))
+            return Explained("deny", (outside,), (Ruling("outside", None, (), (), ("source",)),))
     else:
         outside = None
     blockers: list[Reason] = []
-    grants: dict[str, Reason] = {}
+    grants: dict[str, list[str | None]] = {}
     notes: list[Reason] = []
     duties: dict[tuple[str, int], Duty] = {}
+    forbidden: dict[str, list[str | None]] = {}
 
-    seen_prohibitions: set[str] = set()
     for category in slots:
         for item in prohibitions(kind, category):
-            if item.clause.id in seen_prohibitions or _escapes(item, terms, ancestors):
+            if item.clause.id in forbidden:
+                forbidden[item.clause.id].append(category)
                 continue
-            seen_prohibitions.add(item.clause.id)
-            reason = _prohibition(item, action, category, terms, explain_denials)
-            if reason is not None:
-                (blockers if reason.role == "forbids" else notes).append(reason)
+            if _escapes(item, terms, ancestors):
+                continue
+            reason = _prohibition(item, action, category, terms)
+            if reason is None:
+                continue
+            if reason.role == "forbids":
+                forbidden[item.clause.id] = [category]
+                blockers.append(reason)
+            elif all(note.clause != reason.clause for note in notes):
+                notes.append(reason)
 
     for category in slots:
         covered = False
@@ -74,19 +115,15 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
             value = item.condition(ctx) if item.condition else True
             if value is True:
                 covered = True
-                grants.setdefault(item.clause.id, Reason("permits", item.clause.id, category))
+                grants.setdefault(item.clause.id, []).append(category)
                 for index, duty in enumerate(item.duties):
                     duties.setdefault((item.clause.id, index), duty)
-            elif explain_denials:
+            else:
                 failure = explain(item.condition_node, ctx)
                 unmet.append(Reason("unmet", item.clause.id, category, failure.needs,
                                     failure.missing, failure.given))
-            else:
-                unmet.append(Reason("unmet", item.clause.id, category))
         if not covered:
-            blockers.extend(unmet or (
-                _nearest(policy, kind, category, candidates, action, terms)
-                if explain_denials else [Reason("no-clause", None, category)]))
+            blockers.extend(unmet or _nearest(policy, kind, category, candidates, action, terms))
 
     if kind != "notify" and action.event is not None:
         _notices(policy, action, blockers, duties)
@@ -95,11 +132,67 @@ def decide(policy: CompiledPolicy, action: Action, *, indexed: bool = True,
 
     if outside is not None:  # the source was not given: assumed covered, and said so
         notes.append(outside)
+    marks = clause_marks(policy)
     if blockers:
         remedies = tuple(duty for reason in blockers if reason.role == "forbids"
                          for duty in policy.remedies.get(reason.clause, ()))
-        return Decision("deny", tuple(blockers) + tuple(notes), remedies=remedies)
-    return Decision("allow", tuple(grants.values()) + tuple(notes), tuple(duties.values()))
+        grouped: dict[tuple[str, str | None], list[str | None]] = {}
+        for reason in blockers:
+            if reason.role == "near":
+                continue
+            data = forbidden[reason.clause] if reason.role == "forbids" else \
+                [reason.category] if reason.role in ("unmet", "no-clause") else []
+            grouped.setdefault((reason.role, reason.clause), []).extend(data)
+        rulings = tuple(Ruling(role, clause, tuple(dict.fromkeys(data)),  # type: ignore[arg-type]
+                               *marks.get((role, clause), ((), ())))
+                        for (role, clause), data in grouped.items())
+        return Explained("deny", tuple(blockers) + tuple(notes), rulings, remedies=remedies)
+    reasons = tuple(Reason("permits", clause, category)
+                    for clause, items in grants.items() for category in items)
+    rulings = tuple(Ruling("permits", clause, tuple(items), *marks[("permits", clause)])
+                    for clause, items in grants.items())
+    return Explained("allow", reasons + tuple(notes), rulings, tuple(duties.values()))
+
+
+#: per compiled policy, each (role, clause id) -> the facts and dimensions it turns on
+_MARKS: WeakKeyDictionary[CompiledPolicy, dict[tuple[str, str | None], tuple[tuple[str, ...],
+                                                                              tuple[str, ...]]]] \
+    = WeakKeyDictionary()
+
+
+def clause_marks(policy: CompiledPolicy) -> dict[tuple[str, str | None],
+                                                 tuple[tuple[str, ...], tuple[str, ...]]]:
+    """What each clause's ruling turns on: the facts it tests, the dimensions it states."""
+    found = _MARKS.get(policy)
+    if found is not None:
+        return found
+    found = {}
+    seen: dict[int, CompiledClause] = {}
+    for table in (policy.permits, policy.prohibitions):
+        for items in table.values():
+            for item in items:
+                seen[id(item)] = item
+    for item in seen.values():
+        clause = item.clause
+        dims = tuple(field for field, _vocab, allowed in item.dims if allowed is not None)
+        if isinstance(clause, m.Prohibition):
+            facts = m.condition_facts(item.condition_node) + tuple(
+                f for f in m.condition_facts(item.exception_node)
+                if f not in m.condition_facts(item.condition_node))
+            found[("forbids", clause.id)] = (facts, dims + tuple(f for f, _v, _a in item.exempt))
+        else:
+            facts = m.condition_facts(item.condition_node)
+            if isinstance(clause, m.Retention) and not clause.period.forever:
+                dims += ("period",)
+            found[("permits", clause.id)] = found[("unmet", clause.id)] = (facts, dims)
+    for items in list(policy.notices_before.values()):
+        for item in items:
+            found[("requires", item.clause.id)] = (("notice_given",), ("event",))
+    for clause in policy.policy.clauses:
+        if isinstance(clause, m.Security):
+            found.setdefault(("requires", clause.id), (("encrypted",), ()))
+    _MARKS[policy] = found
+    return found
 
 
 def _outside(policy: CompiledPolicy, action: Action, terms: Terms) -> Reason | None:
@@ -140,13 +233,11 @@ def _escapes(item: CompiledClause, terms: Terms, ancestors) -> str | None:
 
 
 def _prohibition(item: CompiledClause, action: Action, category: str | None,
-                 terms: Terms, explain: bool = True) -> Reason | None:
+                 terms: Terms) -> Reason | None:
     """Whether a prohibition that covers the action's dimensions applies.
 
     Its trigger (`if`) must be known to hold, else it is only noted as an assumption;
-    its exception (`unless`) lifts it only when known to hold. With `explain` False
-    (the diff, `--brief`) the reason names the clause only: what would lift it is
-    words, made only for an explanation.
+    its exception (`unless`) lifts it only when known to hold.
     """
     ctx = action.context
     trigger = item.condition(ctx) if item.condition else True
@@ -157,8 +248,6 @@ def _prohibition(item: CompiledClause, action: Action, category: str | None,
         return Reason("assumes", item.clause.id, category, missing=missing)
     if item.exception is not None and item.exception(ctx) is True:
         return None
-    if not explain:
-        return Reason("forbids", item.clause.id, category)
     needs: list[str] = []
     if item.condition_node is not None:
         needs.append(_negated(item.condition_node))

@@ -17,23 +17,40 @@ from ..safe_text import visible_line
 from ..vocabulary import Vocabulary
 from .compile import CompiledPolicy
 from .decision import Decision, Duty, Reason
+from .evaluate import explained
+from .fixes import fixes
 
 _EFFECT = {"prohibition": "forbid", "security": "duty", "notification": "permit"}
 
 
-def reason_why(reason: Reason, vocabulary: Vocabulary) -> str:
+def reasons(decision: Decision) -> tuple[Reason, ...]:
+    """Every reason of a decision, worked out from its basis the explaining way (once)."""
+    basis = decision.basis
+    if basis is None:
+        raise ValueError("this decision was made without its basis (explain=False): "
+                         "decide it again with explain=True to explain it")
+    found = basis.memo.get("reasons")
+    if found is None:
+        found = basis.memo["reasons"] = explained(basis.policy, basis.action).reasons
+    return found
+
+
+def reason_why(reason: Reason, vocabulary: Vocabulary,
+               data: list[str | None] | None = None) -> str:
+    """The reason in words; `data` names every item it concerns (default: its own)."""
+    items = [d for d in (data if data is not None else [reason.category]) if d is not None]
+    named = f" for {', '.join(dict.fromkeys(items))}" if items else ""
     if reason.role == "permits":
-        return "permits it" + (f" for {reason.category}" if reason.category else "")
+        return "permits it" + named
     if reason.role == "forbids":
-        what = "prohibits it" + (f" for {reason.category}" if reason.category else "")
+        what = "prohibits it" + named
         if not reason.needs:
             return what + ", without exception"
         facts = [f"context.{fact} is missing" for fact in reason.missing]
         facts += [f"context.{fact} is {_value(value)}" for fact, value in reason.given]
         return "; ".join([what + " unless " + " or ".join(reason.needs)] + facts)
     if reason.role == "no-clause":
-        what = f" for {reason.category}" if reason.category else ""
-        return f"no clause permits this action{what}; denied by default"
+        return f"no clause permits this action{named}; denied by default"
     if reason.role == "assumes":
         facts = ", ".join(f"context.{f}" for f in reason.missing)
         if reason.clause is None:  # the policy's scope, for an action naming no source
@@ -52,6 +69,9 @@ def reason_why(reason: Reason, vocabulary: Vocabulary) -> str:
     parts += [f"context.{fact} is {_value(value)}" for fact, value in reason.given]
     if reason.role == "near":
         return "nearest permission; " + "; ".join(parts) if parts else "nearest permission"
+    if reason.role == "unmet" and items:
+        parts.insert(0, f"matches{named}, but")
+        return parts[0] + " " + "; ".join(parts[1:])
     return "; ".join(parts)
 
 
@@ -79,31 +99,111 @@ def obligation_text(obligation: m.Obligation, vocabulary: Vocabulary) -> str:
     return obligation.text
 
 
-def to_dict(decision: Decision, policy: CompiledPolicy) -> dict[str, Any]:
-    """The decision as JSON-ready data: decision, reasons, obligations, unmet, notes."""
+def to_dict(decision: Decision, policy: CompiledPolicy, *, verbose: bool = False
+            ) -> dict[str, Any]:
+    """The decision as JSON-ready data: reasons grouped per clause, obligations, what would
+    allow it (checked), the nearest permissions, the assumptions that matter, remedies.
+
+    `verbose` lists every assumption, not only those whose fact would change it.
+    """
     vocabulary = policy.vocabulary
     described = _described(policy)
+    found = reasons(decision)
 
-    def reason(r: Reason) -> dict[str, Any]:
-        return {**described(r.clause), "role": r.role, "category": r.category,
-                "why": reason_why(r, vocabulary)}
+    def reason(group: list[Reason]) -> dict[str, Any]:
+        first = group[0]
+        data = [r.category for r in group if r.category is not None]
+        if first.role == "forbids":  # a prohibition is one reason; its ruling has the items
+            data = next((list(r.data) for r in decision.rulings
+                         if r.role == "forbids" and r.clause == first.clause), data)
+        about = described(first.clause)
+        if first.role == "forbids" and about["effect"] != "forbid":  # a right's effect
+            about = {**about, "effect": "forbid"}
+        return {**about, "role": first.role, "category": first.category,
+                "data": list(dict.fromkeys(d for d in data if d is not None)),
+                "why": reason_why(first, vocabulary, data)}
 
     def duty(d: Duty) -> dict[str, Any]:
         return {"clause": d.clause, "duty": d.obligation.kind,
                 "text": obligation_text(d.obligation, vocabulary)}
 
-    main = [r for r in decision.reasons if r.role not in ("near", "assumes")]
+    main = _grouped(r for r in found if r.role not in ("near", "assumes"))
+    unmet: dict[str | None, str] = {}
+    for r in decision.unmet:
+        unmet.setdefault(r.clause, (" or " if r.role == "forbids" else " and ").join(r.needs))
+    shown = [r for r in found if r.role == "assumes"
+             and (verbose or assumption_matters(decision, r))]
     return {
         "decision": decision.effect,
-        "reasons": [reason(r) for r in main],
+        "reasons": [reason(group) for group in main],
         "obligations": [duty(d) for d in decision.obligations],
-        "unmet": [{"clause": r.clause,
-                   "needs": (" or " if r.role == "forbids" else " and ").join(r.needs)}
-                  for r in decision.unmet],
-        "nearest": [reason(r) for r in decision.reasons if r.role == "near"],
-        "assumptions": [reason(r) for r in decision.reasons if r.role == "assumes"],
+        "unmet": [{"clause": clause, "needs": needs} for clause, needs in unmet.items()],
+        "to_allow": _to_allow(decision),
+        "nearest": [reason(group) for group in _grouped(r for r in found if r.role == "near")],
+        "assumptions": [reason([r]) for r in shown],
         "remedies": [duty(d) for d in decision.remedies],
     }
+
+
+def _grouped(found) -> list[list[Reason]]:
+    """Reasons grouped per clause and role, in order of first appearance."""
+    groups: dict[tuple[str, str | None], list[Reason]] = {}
+    for r in found:
+        groups.setdefault((r.role, r.clause), []).append(r)
+    return list(groups.values())
+
+
+def _to_allow(decision: Decision) -> list[dict[str, Any]]:
+    if decision.allowed:
+        return []
+    found = fixes(decision)
+    if not found.suggestions:
+        return [{"text": found.none_because, "changes": []}]
+    return [{"text": s.text, "changes": [
+        {"change": c.change, "field": c.field,
+         "value": list(c.value) if isinstance(c.value, tuple) else c.value, "text": c.text}
+        for c in s.changes]} for s in found.suggestions]
+
+
+def assumption_matters(decision: Decision, reason: Reason) -> bool:
+    """Whether the fact (or source) an assumption stands for would change the decision."""
+    basis = decision.basis
+    if basis is None:
+        return True
+    memo = basis.memo.setdefault("assumptions", {})
+    key = (reason.clause, reason.missing)
+    if key not in memo:
+        memo[key] = _changes_it(decision, reason)
+    return memo[key]
+
+
+def _changes_it(decision: Decision, reason: Reason) -> bool:
+    from .fixes import _fact_changes
+    from .plan import decide_lean
+
+    basis = decision.basis
+    assert basis is not None
+    policy, action = basis.policy, basis.action
+    trials: list[dict[str, Any]] = []
+    if reason.clause is None:  # the scope: a source it does not cover
+        covered = policy.covers
+        for source in policy.vocabulary.terms[m.Vocab.source]:
+            if covered.isdisjoint(policy.vocabulary.ancestors(m.Vocab.source, source)):
+                trials.append({"source": source})
+                break
+    else:
+        per_fact = {}
+        for change in _fact_changes(policy, action, {fact: set() for fact in reason.missing}):
+            per_fact.setdefault(change.field.removeprefix("context."), []).append(change.value)
+        combos: list[dict[str, Any]] = [{}]
+        for fact, values in per_fact.items():
+            combos = [{**combo, fact: value} for combo in combos for value in values][:64]
+        trials = [{"context": {**action.context, **combo}} for combo in combos if combo]
+    for update in trials:
+        changed = action.model_copy(update=update)
+        if decide_lean(policy, changed, keep_basis=False).effect != decision.effect:
+            return True
+    return False
 
 
 #: per compiled policy, each clause's description (freed with the policy)
@@ -133,9 +233,9 @@ def _described(policy: CompiledPolicy) -> Callable[[str | None], dict[str, Any]]
     return info
 
 
-def to_text(decision: Decision, policy: CompiledPolicy) -> str:
+def to_text(decision: Decision, policy: CompiledPolicy, *, verbose: bool = False) -> str:
     """A short report a developer reads in a terminal."""
-    data = to_dict(decision, policy)
+    data = to_dict(decision, policy, verbose=verbose)
     lines = [data["decision"].upper()]
     for r in data["reasons"]:
         where = f" ({r['source']})" if r["source"] else ""
@@ -150,9 +250,12 @@ def to_text(decision: Decision, policy: CompiledPolicy) -> str:
     if data["remedies"]:
         lines.append("remedies the policy promises:")
         lines += [f"  - {o['text']} ({o['clause']})" for o in data["remedies"]]
-    if data["unmet"]:
+    if data["to_allow"]:
         lines.append("to allow it:")
-        lines += [f"  - {u['clause'] or 'scope'}: {u['needs']}" for u in data["unmet"]]
+        lines += [f"  - {u['text']}" for u in data["to_allow"]]
+    if verbose and data["nearest"]:
+        lines.append("nearest permissions:")
+        lines += [f"  - {n['clause']} ({n['source']}): {n['why']}" for n in data["nearest"]]
     if data["assumptions"]:
         lines.append("assumed:")
         lines += [f"  - {a['clause']} ({a['source']}): {a['why']}" if a["clause"] else

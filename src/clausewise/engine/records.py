@@ -27,32 +27,58 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def context_of(vocabulary: Vocabulary, action: Action) -> dict[str, object]:
-    """The action's context with the facts its records set."""
+    """The action's context with the facts its records set.
+
+    An opt-in fact holds only when every opt-in choice that sets it and reaches the
+    action was made "in", from a day the action is known not to precede, and covers all
+    of the action (one refusal, or one choice not made, is enough to deny); it is left
+    unknown when no recorded choice reaches the action. An opt-out fact or a right's
+    fact holds when any recorded one reaches the action, from its day on (an undated
+    action is taken to come after it: fail closed); it is false for the others.
+    """
     choices, exercised = action.choices, action.exercised
     found: dict[str, bool] = {}
     day = action.context.get("date")
+    day = day if isinstance(day, str) else None
+    if choices:
+        opt_in: dict[str, list[m.ChoiceClause]] = {}
+        for clause in vocabulary.records.values():
+            if isinstance(clause, m.ChoiceClause) and clause.choice is m.Choice.opt_in \
+                    and covers(vocabulary, clause, clause.actions, action, strict=False):
+                opt_in.setdefault(clause.sets, []).append(clause)
+        for fact, reaching in opt_in.items():
+            if any(c.id in choices for c in reaching):
+                found[fact] = all(_made_in(vocabulary, c, choices.get(c.id), action, day)
+                                  for c in reaching)
     for clause_id, record in choices.items():
         clause = vocabulary.records.get(clause_id)
-        if not isinstance(clause, m.ChoiceClause):
-            continue  # check_terms refused it already
+        if not isinstance(clause, m.ChoiceClause) or clause.choice is not m.Choice.opt_out:
+            continue  # an unknown id: check_terms refused it already
         made, on = (record, None) if isinstance(record, str) else (record.made, record.date)
-        if on is not None and isinstance(day, str) and day < on:
-            found.setdefault(clause.sets, False)  # the action came before the choice
-            continue
-        wanted = "in" if clause.choice is m.Choice.opt_in else "out"
-        strict = clause.choice is m.Choice.opt_in
-        inside = covers(vocabulary, clause, clause.actions, action, strict=strict)
-        found[clause.sets] = found.get(clause.sets, False) or (inside and made == wanted)
+        effective = on is None or day is None or day >= on
+        inside = covers(vocabulary, clause, clause.actions, action, strict=False)
+        found[clause.sets] = found.get(clause.sets, False) or \
+            (inside and effective and made == "out")
     for clause_id, when in exercised.items():
         clause = vocabulary.records.get(clause_id)
-        if not isinstance(clause, m.Right) or clause.fact is None or when is False:
+        if not isinstance(clause, m.Right) or clause.fact is None:
             continue
-        if isinstance(when, str) and isinstance(day, str) and day < when:
-            found.setdefault(clause.fact, False)  # not exercised yet
-            continue
+        effective = when is not False and (not isinstance(when, str) or day is None
+                                           or day >= when)
         inside = covers(vocabulary, clause, clause.stops, action, strict=False)
-        found[clause.fact] = found.get(clause.fact, False) or inside
+        found[clause.fact] = found.get(clause.fact, False) or (inside and effective)
     return {**found, **action.context}
+
+
+def _made_in(vocabulary: Vocabulary, clause: m.ChoiceClause, record: object, action: Action,
+             day: str | None) -> bool:
+    """Whether the person opted in through `clause`, for all of `action`, by its day."""
+    if record is None:
+        return False
+    made, on = (record, None) if isinstance(record, str) else (record.made, record.date)
+    if made != "in" or (on is not None and (day is None or day < on)):
+        return False
+    return covers(vocabulary, clause, clause.actions, action, strict=True)
 
 
 def covers(vocabulary: Vocabulary, clause: m.Clause, verbs: tuple[str, ...], action: Action,
@@ -60,7 +86,9 @@ def covers(vocabulary: Vocabulary, clause: m.Clause, verbs: tuple[str, ...], act
     """Whether the action is within what the clause governs: its verbs, its data and
     the dimensions it states. `strict`: all of the action at or under the clause's
     terms; otherwise any overlap, a dimension the action leaves out included."""
-    if action.action not in {a for verb in verbs for a in m.actions_under(verb)}:
+    # an opt-in to sharing is no consent to selling; an opt-out of sharing stops selling
+    if action.action not in (verbs if strict else
+                             {a for verb in verbs for a in m.actions_under(verb)}):
         return False
     ancestors = vocabulary.ancestors
     data = getattr(clause, "data", ())

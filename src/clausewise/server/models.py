@@ -8,7 +8,7 @@ answers against these models, which forbid unknown fields, so they cannot drift.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,6 +60,8 @@ class Reason(BaseModel):
     text: str | None = Field(description="the clause's own wording")
     role: str
     category: str | None
+    data: list[str] = Field(default_factory=list, description="every data item the clause "
+                            "decided (the reasons are grouped per clause)")
     why: str
 
 
@@ -74,6 +76,22 @@ class Unmet(BaseModel):
     model_config = Strict
     clause: str | None
     needs: str
+
+
+class Change(BaseModel):
+    model_config = Strict
+    change: str = Field(description="narrow (the data), give or change (a dimension), match "
+                        "(every dimension a permission needs), set (a fact)")
+    field: str
+    value: Any
+    text: str
+
+
+class ToAllow(BaseModel):
+    model_config = Strict
+    text: str = Field(description="the changes in words, or why no change allows it")
+    changes: list[Change] = Field(description="applied to the action, they make it allowed "
+                                  "(checked); empty when none does")
 
 
 class Stamp(BaseModel):
@@ -93,6 +111,8 @@ class Decision(Stamp):
     reasons: list[Reason]
     obligations: list[Obligation]
     unmet: list[Unmet]
+    to_allow: list[ToAllow] = Field(default_factory=list, description="changes of the action "
+                                    "that allow it, each checked by deciding it again")
     nearest: list[Reason]
     assumptions: list[Reason]
     remedies: list[Obligation] = Field(default_factory=list, description="what the "
