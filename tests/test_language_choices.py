@@ -411,3 +411,30 @@ def test_a_record_day_that_is_no_calendar_day_is_an_error(engine, record) -> Non
     with pytest.raises(ActionError) as caught:
         engine.check({**PARTNER, "data": ["user.name"], **record})
     assert caught.value.diagnostics[0].code == "fact-type"
+
+
+# ------------------------------------------------------ in a developer's words
+def test_a_decision_says_which_choice_or_right_it_turned_on(engine) -> None:
+    use = dict(action="use", data=["user.contact.email"], purpose="marketing.communications")
+    out = engine.explain_text(engine.check({**use, "choices": {
+        "unsubscribe": {"made": "out", "date": "2026-03-01"}}}))
+    assert "the person opted out of using `user.contact.email` for `marketing.communications`" \
+        " through a link within the email on 2026-03-01" in out
+    assert "choice `unsubscribe`" in out
+    share = engine.explain_text(engine.check({**PARTNER, "data": ["user.name"]}))
+    assert "to allow it, the person must opt in through the choice offered when you sign up " \
+        "(https://example.com/consent)" in share
+    kept = engine.explain_text(engine.check(dict(action="retain", data=["user.name"],
+                                                 exercised={"delete-account": "2026-01-05"})))
+    assert "the person exercised `deletion` (right `delete-account`) on 2026-01-05, which " \
+        "stops keeping and using" in kept
+
+
+def test_why_a_choice_applied_reads_its_derived_rule(engine) -> None:
+    from clausewise.engine.action import parse_action
+    from clausewise.engine.why import why_clause
+
+    action = parse_action({**PARTNER, "data": ["user.name"]}, engine.vocabulary)
+    lines = why_clause(engine.compiled, action, engine.check(action), "partner-box")
+    assert lines[0].startswith("choice `partner-box`")
+    assert any("it forbids this action" in line for line in lines)

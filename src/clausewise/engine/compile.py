@@ -119,7 +119,13 @@ class CompiledPolicy:
         self.vocabulary = vocabulary
         #: the clauses decisions are made on: the author's and those derived from them
         self.rules = rules(policy)
-        self.clauses = {clause.id: clause for clause in self.rules}
+        #: every id a decision may name -> its clause: the author's clause where it wrote
+        #: one (a choice, not the prohibition derived from it), else the derived rule
+        self.clauses = {**{clause.id: clause for clause in self.rules},
+                        **{clause.id: clause for clause in policy.clauses}}
+        #: the prohibitions derived from choices, rights, duties and Do Not Track, by id
+        self.derived = {clause.id: clause for clause in self.rules
+                        if isinstance(clause, m.Prohibition) and clause.origin is not None}
         #: each prohibition's remedies, by clause id
         self.remedies = {clause.id: tuple(Duty(clause.id, ob) for ob in clause.obligations)
                          for clause in self.rules

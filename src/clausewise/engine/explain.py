@@ -19,6 +19,7 @@ from .compile import CompiledPolicy
 from .decision import Decision, Duty, Reason
 from .evaluate import explained
 from .fixes import fixes
+from .records import describe
 
 _EFFECT = {"prohibition": "forbid", "security": "duty", "notification": "permit"}
 
@@ -119,9 +120,11 @@ def to_dict(decision: Decision, policy: CompiledPolicy, *, verbose: bool = False
         about = described(first.clause)
         if first.role == "forbids" and about["effect"] != "forbid":  # a right's effect
             about = {**about, "effect": "forbid"}
+        why = reason_why(first, vocabulary, data)
+        said = _record_words(policy, decision, first)
         return {**about, "role": first.role, "category": first.category,
                 "data": list(dict.fromkeys(d for d in data if d is not None)),
-                "why": reason_why(first, vocabulary, data)}
+                "why": f"{said}: {why}" if said else why}
 
     def duty(d: Duty) -> dict[str, Any]:
         return {"clause": d.clause, "duty": d.obligation.kind,
@@ -143,6 +146,19 @@ def to_dict(decision: Decision, policy: CompiledPolicy, *, verbose: bool = False
         "assumptions": [reason([r]) for r in shown],
         "remedies": [duty(d) for d in decision.remedies],
     }
+
+
+def _record_words(policy: CompiledPolicy, decision: Decision, reason: Reason) -> str | None:
+    """For a prohibition derived from a choice, a right or a duty: what the person chose
+    or asked for, in words (records.describe); None for the author's own clauses."""
+    if reason.role not in ("forbids", "assumes") or reason.clause is None:
+        return None
+    clause = policy.derived.get(reason.clause)
+    if clause is None or decision.basis is None:
+        return None
+    owner = next((c for c in policy.policy.clauses if c.id == clause.source_clause), None)
+    return describe(clause, owner, decision.basis.action, policy.vocabulary,
+                    forbids=reason.role == "forbids")
 
 
 def _grouped(found) -> list[list[Reason]]:

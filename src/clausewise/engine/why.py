@@ -21,10 +21,12 @@ def why_clause(policy: CompiledPolicy, action: Action, decision: Decision,
                clause_id: str) -> list[str]:
     """Lines saying how `clause_id` bears on `action` (the clause must exist)."""
     clause = policy.clauses[clause_id]
-    item = _compiled(policy, clause_id)
     span = clause.span
     where = f" ({span.file}:{span.line}:{span.column})" if span else ""
     lines = [f"{clause.kind} `{clause_id}`{where}:"]
+    if isinstance(clause, m.ChoiceClause):  # decided as the prohibition derived from it
+        clause = policy.derived[clause_id]
+    item = _compiled(policy, clause_id, prohibition=isinstance(clause, m.Prohibition))
     verdict = _verdict(decision, clause_id)
     kind = action.action
     if isinstance(clause, m.Prohibition):
@@ -135,8 +137,11 @@ def _truth(node: m.Condition, ctx: dict) -> str:
     return f"{said}" + (f" ({details})" if details else "")
 
 
-def _compiled(policy: CompiledPolicy, clause_id: str) -> CompiledClause | None:
-    for table in (policy.permits, policy.prohibitions):
+def _compiled(policy: CompiledPolicy, clause_id: str, *, prohibition: bool = False
+              ) -> CompiledClause | None:
+    tables = (policy.prohibitions, policy.permits) if prohibition else \
+        (policy.permits, policy.prohibitions)
+    for table in tables:
         for items in table.values():
             for item in items:
                 if item.clause.id == clause_id:
