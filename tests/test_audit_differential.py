@@ -104,3 +104,21 @@ def test_the_equality_is_not_vacuous() -> None:
     got = sample.query_answers([r[1:] for r in records])
     wrong = sum(1 for a, b in zip(got, expected) if a != b)
     assert wrong > len(rows) // 10
+
+
+def test_a_time_bound_prohibition_decides_as_the_engine(tmp_path) -> None:
+    path = tmp_path / "p.policy"
+    path.write_text('policy "B"\nend\nretention keep\n  keep user.financial\n  for 90 days\nend\n'
+                    'retention until\n  keep user.financial\n  until transaction_complete\nend\n'
+                    'prohibition cards\n  never keep user.financial.credit_card\n'
+                    '  beyond transaction_complete\nend\n'
+                    'prohibition banks\n  never keep user.financial.bank_account\n'
+                    '  beyond 30 days\nend\n', encoding="utf-8")
+    engine = clausewise.load(path)
+    rows = [{"action": "retain", "data": [key], "context": {}, **period}
+            for key in ("user.financial.credit_card", "user.financial.bank_account",
+                        "user.financial")
+            for period in ({"days": 10}, {"days": 30}, {"days": 31}, {"days": 90},
+                           {"until": "transaction_complete"}, {})]
+    counts = assert_same(engine.compiled, rows)
+    assert counts["allow"] >= 3 and counts["deny"] >= 6  # both sides of the bounds

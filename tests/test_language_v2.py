@@ -626,3 +626,54 @@ def test_a_date_fact_is_compared_with_a_date_in_a_condition(tmp_path: Path) -> N
     use = {"action": "use", "data": ["user.name"]}
     assert effect(e, **use, context={"renewal": "2021-01-01"}) == "allow"
     assert effect(e, **use, context={"renewal": "2020-12-31"}) == "deny"
+
+
+# ------------------------------------------- 9. a prohibition bounding time
+BEYOND = """retention keep-cards
+  keep user.financial
+  for 90 days
+end
+
+retention keep-until
+  keep user.financial
+  until transaction_complete
+end
+
+prohibition no-cards-after-payment
+  never keep user.financial.credit_card
+  beyond transaction_complete
+  text "Card numbers are never stored after the transaction is complete."
+end
+
+prohibition thirty
+  never keep user.financial.bank_account
+  beyond 30 days
+end
+"""
+
+
+@pytest.mark.parametrize("action, expected", [
+    ({"data": ["user.financial.credit_card"], "until": "transaction_complete"}, "allow"),
+    ({"data": ["user.financial.credit_card"], "days": 10}, "deny"),  # may outlast it
+    ({"data": ["user.financial.bank_account"], "days": 30}, "allow"),
+    ({"data": ["user.financial.bank_account"], "days": 31}, "deny"),
+    ({"data": ["user.financial.bank_account"]}, "deny"),  # no period: may be longer
+])
+def test_a_prohibition_may_bound_time_not_forbid_keeping(tmp_path: Path, action, expected) -> None:
+    from clausewise.engine import decide
+
+    e = engine(tmp_path, BEYOND)
+    full = {"action": "retain", **action}
+    assert effect(e, **full) == expected
+    assert decide(e.compiled, e.action(full), indexed=False).effect == expected
+
+
+def test_a_changed_time_bound_is_reported_by_the_diff(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "p.policy").write_text(HEADER + BEYOND, encoding="utf-8")
+    (tmp_path / "b" / "p.policy").write_text(
+        HEADER + BEYOND.replace("beyond 30 days", "beyond 60 days"), encoding="utf-8")
+    result = diff(load(str(tmp_path / "a" / "p.policy")), load(str(tmp_path / "b" / "p.policy")))
+    witnesses = [c.witness for c in result.changes if getattr(c, "witness", None) is not None]
+    assert any(w.days is not None and 30 < w.days <= 60 for w in witnesses), result.changes

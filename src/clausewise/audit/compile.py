@@ -371,7 +371,10 @@ class _Builder:
 
     def _period(self, item: CompiledClause) -> exp.Expression:
         """A retention's period (engine.evaluate._period_mismatch), as SQL."""
-        period = getattr(item.clause, "period", None)
+        return self._within(getattr(item.clause, "period", None))
+
+    def _within(self, period: m.Period | None) -> exp.Expression:
+        """The row keeps its data within `period` (true for none, or an unbounded one)."""
         if period is None or period.forever:
             return exp.true()
         days, until = _col(schema.field_column("days")), _col(schema.field_column("until"))
@@ -392,6 +395,8 @@ class _Builder:
                                 exp.not_(self.terms.overlapping(column, vocab, allowed))))
         for field, vocab, exempt in item.exempt:
             out.append(self.terms.under(_col(schema.field_column(field)), vocab, exempt))
+        if item.bound is not None:  # `beyond P`: keeping within P is not forbidden
+            out.append(self._within(item.bound))
         return out
 
     # -- stage 1: per clause flags

@@ -52,10 +52,13 @@ def matches(rule: Rule, dim: str, value: object, vocab: Vocabulary) -> bool:
             vocab.ancestors(m.Vocab.event, value))
     if dim == "period":
         clause = item.clause
-        if not isinstance(clause, m.Retention):
-            return True
         days, until = value
         probe = _PeriodProbe(days, until)
+        if isinstance(clause, m.Prohibition) and clause.beyond is not None:
+            # `never keep ... beyond P` applies only to keeping longer than P
+            return _period_mismatch(clause.beyond, probe, vocab.ancestors) is not None
+        if not isinstance(clause, m.Retention):
+            return True
         return _period_mismatch(clause.period, probe, vocab.ancestors) is None
     for field, vocab_name, exempt in item.exempt:  # `except for ...`: known to be out
         if field == dim and value is not ABSENT and \
@@ -93,7 +96,7 @@ def masks(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
     if any(field == dim for rule in rules for field, _, _ in rule.item.exempt):
         return masks_by_pairs(dim, rules, vocabs, values)  # `except` on this dimension
     if dim == "period":
-        if any(_after_period(rule) for rule in rules):  # days after an event: pair by pair
+        if any(_after_period(rule) or _bounded(rule) for rule in rules):  # pair by pair
             return masks_by_pairs(dim, rules, vocabs, values)
         return _period_masks(rules, vocabs, values)
     vocab_name = m.Vocab.category if dim == "category" else VOCAB_OF_FIELD[dim]
@@ -150,6 +153,12 @@ def _reach(rule: Rule, dim: str) -> tuple[bool, bool, frozenset[str] | tuple[str
                 return True, True, (), False
             return False, role in ("prohibition", "scope"), allowed, role == "prohibition"
     return True, True, (), False
+
+
+def _bounded(rule: Rule) -> bool:
+    """A prohibition bounded in time (`beyond`): its masks depend on the period too."""
+    clause = rule.item.clause
+    return isinstance(clause, m.Prohibition) and clause.beyond is not None
 
 
 def _after_period(rule: Rule) -> bool:

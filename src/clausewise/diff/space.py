@@ -98,8 +98,10 @@ def _values(dim: str, rules: list[Rule], vocabs: tuple[Vocabulary, Vocabulary],
         days = {0}
         for rule in rules:
             clause = rule.item.clause
-            if isinstance(clause, m.Retention) and clause.period.days is not None:
-                days |= {clause.period.days, clause.period.days + 1}
+            period = clause.period if isinstance(clause, m.Retention) else \
+                getattr(clause, "beyond", None)
+            if period is not None and period.days is not None:
+                days |= {period.days, period.days + 1}
         events = sorted(set(vocabs[0].terms[m.Vocab.event]) | set(vocabs[1].terms[m.Vocab.event]))
         after = any(isinstance(r.item.clause, m.Retention) and r.item.clause.period.until
                     and r.item.clause.period.days is not None for r in rules)

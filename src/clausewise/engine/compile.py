@@ -40,6 +40,7 @@ class CompiledClause:
     exception_node: m.Condition | None = None  # a prohibition's `unless`
     exempt: Dims = ()                        # a prohibition's `except` dimensions
     exception: Compiled | None = None
+    bound: m.Period | None = None            # a prohibition's `beyond`: keeping within it is out
 
 
 #: each action field that is a dimension -> its vocabulary, in the table's order
@@ -63,6 +64,7 @@ def _compile(clause: m.AnyClause, order: int) -> CompiledClause:
     if isinstance(clause, m.Prohibition):
         item.exempt = tuple((name, m.DIMENSION[name].vocab, frozenset(keys))
                             for name, keys in clause.exempt)
+        item.bound = clause.beyond
     if isinstance(clause, m.Prohibition) and clause.exception is not None:
         item.exception_node = clause.exception
         item.exception = compile_condition(clause.exception)

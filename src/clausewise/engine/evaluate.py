@@ -93,7 +93,7 @@ def explained(policy: CompiledPolicy, action: Action, *, indexed: bool = True) -
             if item.clause.id in forbidden:
                 forbidden[item.clause.id].append(category)
                 continue
-            if _escapes(item, terms, ancestors):
+            if _escapes(item, terms, ancestors) or within_bound(item, action, ancestors):
                 continue
             reason = _prohibition(item, action, category, terms)
             if reason is None:
@@ -295,6 +295,12 @@ def _missed(item: CompiledClause, action: Action | None, terms: Terms, ancestors
     clause = item.clause
     if isinstance(clause, m.Retention) and _period_mismatch(clause.period, action, ancestors):
         yield "period"
+
+
+def within_bound(item: CompiledClause, action: Action, ancestors) -> bool:
+    """Whether a prohibition's `beyond` bound lets the action out: it keeps the data no
+    longer than the bound (`never keep X beyond 30 days` forbids only longer keeping)."""
+    return item.bound is not None and _period_mismatch(item.bound, action, ancestors) is None
 
 
 def _period_mismatch(period: m.Period, action: Action, ancestors) -> str | None:

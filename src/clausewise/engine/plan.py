@@ -20,7 +20,7 @@ from .. import model as m
 from .action import Action
 from .compile import STATES_OF_ACTION, VOCAB_OF_FIELD, CompiledPolicy
 from .decision import Basis, Decision, Duty, Ruling
-from .evaluate import _escapes, _mismatch, _outside, clause_marks
+from .evaluate import _escapes, _mismatch, _outside, clause_marks, within_bound
 
 #: the action fields that make its shape (all but the context)
 SHAPE_FIELDS = ("action", "data", *VOCAB_OF_FIELD, "days", "until", "collected_for")
@@ -146,6 +146,8 @@ def compile_plan(policy: CompiledPolicy, action: Action, parts: dict | None = No
             found = parts[key] = [item for item in policy.prohibition_candidates(kind, category)
                                   if not _escapes(item, terms, ancestors)]
         for item in found:
+            if item.bound is not None and within_bound(item, action, ancestors):
+                continue  # the shape's period is within the prohibition's bound
             if item.clause.id in forbidden:
                 forbidden[item.clause.id].append(category)
                 continue
