@@ -438,3 +438,11 @@ def test_why_a_choice_applied_reads_its_derived_rule(engine) -> None:
     lines = why_clause(engine.compiled, action, engine.check(action), "partner-box")
     assert lines[0].startswith("choice `partner-box`")
     assert any("it forbids this action" in line for line in lines)
+
+
+def test_a_request_answered_later_than_the_right_promises_is_denied(engine) -> None:
+    ask = dict(action="exercise", right="deletion", channel="email", actor="data_subject")
+    assert effect(engine, **ask, days=30) == "allow"
+    late = engine.check({**ask, "days": 45})
+    assert late.effect == "deny"
+    assert "answer within 30 days (`delete-account` promises that)" in engine.explain_text(late)

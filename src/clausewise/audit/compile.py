@@ -370,8 +370,15 @@ class _Builder:
                 for field, vocab, allowed in item.dims if allowed is not None]
 
     def _period(self, item: CompiledClause) -> exp.Expression:
-        """A retention's period (engine.evaluate._period_mismatch), as SQL."""
-        return self._within(getattr(item.clause, "period", None))
+        """A retention's period (engine.evaluate._period_mismatch), as SQL; for a right
+        answered `within N days`, a request answered in no more than N days."""
+        clause = item.clause
+        if isinstance(clause, m.Right) and clause.timing is not None \
+                and clause.timing.days is not None:
+            days = _col(schema.field_column("days"))
+            return exp.or_(exp.Is(this=days, expression=exp.Null()),
+                           exp.LTE(this=days, expression=_lit(clause.timing.days)))
+        return self._within(getattr(clause, "period", None))
 
     def _within(self, period: m.Period | None) -> exp.Expression:
         """The row keeps its data within `period` (true for none, or an unbounded one)."""

@@ -295,6 +295,9 @@ def _missed(item: CompiledClause, action: Action | None, terms: Terms, ancestors
     clause = item.clause
     if isinstance(clause, m.Retention) and _period_mismatch(clause.period, action, ancestors):
         yield "period"
+    if isinstance(clause, m.Right) and clause.timing is not None and action.days is not None \
+            and clause.timing.days is not None and action.days > clause.timing.days:
+        yield "days"  # an answer later than the right promises
 
 
 def within_bound(item: CompiledClause, action: Action, ancestors) -> bool:
@@ -363,6 +366,8 @@ def _needs(item: CompiledClause, action: Action, policy: CompiledPolicy,
                 needs.append(f"kept at most {period.days} days after {period.until}")
             else:
                 needs.append(f"kept until {period.until}")
+        elif field == "days":
+            needs.append(f"answered within {item.clause.timing.days} days")  # type: ignore[union-attr]
         else:
             allowed = next(a for f, _v, a in item.dims if f == field)
             needs.append(f"{field} under {' or '.join(sorted(allowed))}")

@@ -187,7 +187,8 @@ def _atoms(policy: CompiledPolicy, action: Action, decision: Decision) -> list[C
     # the permissions that could cover the uncovered data: their dimensions and facts
     for category in dict.fromkeys(uncovered):
         for item in _closest(policy, kind, category, action, terms):
-            missed = [f for f in _missed(item, action, terms, ancestors) if f != "period"]
+            missed = [f for f in _missed(item, action, terms, ancestors)
+                      if f not in ("period", "days")]
             if len(missed) > 1:  # every dimension it needs, as one change
                 pairs = tuple((f, sorted(next(a for g, _v, a in item.dims if g == f))[0])
                               for f in missed)
@@ -197,6 +198,12 @@ def _atoms(policy: CompiledPolicy, action: Action, decision: Decision) -> list[C
             for field in _missed(item, action, terms, ancestors):
                 if field == "period":
                     changes += _periods(item)
+                    continue
+                if field == "days":  # a right answered later than it promises
+                    promised = item.clause.timing.days  # type: ignore[union-attr]
+                    changes.append(Change("change", "days", promised,
+                                          f"answer within {promised} days "
+                                          f"(`{item.clause.id}` promises that)"))
                     continue
                 allowed = next(a for f, _v, a in item.dims if f == field)
                 for value in sorted(allowed)[:_VALUES_PER_FIELD]:
