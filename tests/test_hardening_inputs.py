@@ -253,12 +253,12 @@ def test_thousands_of_unknown_terms_report_twenty_and_count_the_rest(engine) -> 
 
 
 def test_an_unexpected_exception_is_one_line_asking_for_a_report_and_exit_3(monkeypatch) -> None:
-    from clausewise.cli import check as check_module
+    from clausewise.api import Engine
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug in deciding")
 
-    monkeypatch.setattr(check_module, "decide", broken)
+    monkeypatch.setattr(Engine, "check", broken)
     result = CliRunner().invoke(main, ["check", str(KAREO), str(ROOT / "examples" /
                                                                   "pay-card-processor.json")])
     assert result.exit_code == 3

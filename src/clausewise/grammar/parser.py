@@ -199,6 +199,9 @@ def _syntax_diagnostic(error: UnexpectedInput, path: str, text: str, chunk: str 
     if isinstance(error, GluedKeyword):
         span = m.Span(file=path, line=line, column=column, end_line=line,
                       end_column=column + len(error.word))
+        hint = mistake(source_line(text, line), column, set(), error.word)
+        if hint is not None:  # a mistake editors make (`once a year`) says more
+            return Diagnostic("syntax", hint.message, span, hint.help)
         return Diagnostic("syntax", f"`{error.word}` runs the keyword `{error.keyword}` into "
                           "the word after it", span,
                           f"put a space after `{error.keyword}`: `{error.keyword} "
