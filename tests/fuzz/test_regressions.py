@@ -90,3 +90,14 @@ def test_a_manifest_whose_top_mapping_has_a_list_as_a_key_is_a_located_error(tmp
     with pytest.raises(UsageError) as caught:
         read_manifest(str(path))
     assert caught.value.codes == ("bad-manifest",)
+
+
+@pytest.mark.parametrize("kind", [[], {}, 1, None])
+def test_an_action_kind_that_is_no_string_is_an_action_error(kind):
+    # found by the hypothesis suite: the fast reader of known shapes hashed a list kind
+    import clausewise
+    from clausewise.errors import ActionError
+
+    engine = clausewise.load(KAREO)
+    with pytest.raises(ActionError):
+        engine.check({"action": kind, "data": ["user"]})

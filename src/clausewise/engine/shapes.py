@@ -131,7 +131,8 @@ class ShapeReader:
         return self.known(raw)
 
     def _validated(self, raw: dict) -> Action | None:
-        if not _FIELDS.issuperset(raw) or raw.get("action") not in _KINDS:
+        kind = raw.get("action")
+        if not _FIELDS.issuperset(raw) or kind.__class__ is not str or kind not in _KINDS:
             return None
         terms = self.vocabulary.terms
         kind = raw["action"]
