@@ -151,13 +151,19 @@ def _flow(index: int, node: yaml.Node, loader: _ManifestLoader, path: str, text:
     return Flow(default if name in (None, "") else str(name), data, line, end_line)
 
 
-def _name_of(node: yaml.Node) -> str | None:
+def mapping_scalar(node: yaml.Node, wanted: str) -> str | None:
+    """The non-empty scalar under key `wanted` of a mapping node, if any (a flow's name,
+    a test case's id), read before the node is built, so that errors can name it."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == "name" and \
+            if isinstance(key, yaml.ScalarNode) and key.value == wanted and \
                     isinstance(value, yaml.ScalarNode) and value.value:
                 return value.value
     return None
+
+
+def _name_of(node: yaml.Node) -> str | None:
+    return mapping_scalar(node, "name")
 
 
 def _check_size(data: object, mark: yaml.Mark) -> None:

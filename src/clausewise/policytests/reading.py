@@ -12,7 +12,7 @@ import yaml
 
 from .. import model as m
 from ..manifest import (_check_shape, _check_size, _FlowError, _ManifestLoader, _read_text,
-                            _yaml_error)
+                        _yaml_error, mapping_scalar)
 from ..errors import Diagnostic, UsageError, did_you_mean
 from .running import Case, Suite
 
@@ -138,12 +138,7 @@ def _unique_ids(cases: list[Case], path: str, text: str) -> Iterator[Case]:
 
 
 def _id_of(node: yaml.Node) -> str | None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == "id" and \
-                    isinstance(value, yaml.ScalarNode) and value.value:
-                return value.value
-    return None
+    return mapping_scalar(node, "id")
 
 
 def _mark_of(node: yaml.Node, key: str) -> yaml.Mark | None:
