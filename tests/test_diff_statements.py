@@ -28,35 +28,11 @@ from clausewise.engine import Action, CompiledPolicy, decide
 from clausewise.engine.action import check_terms
 from clausewise.loader import load
 from conftest import ROOT
-
-FILES = ("kareo.policy", "kareo-vocabulary.policy")
-
+from test_diff_kareo import FILES, clause_block, edit_clause, versions  # noqa: F401
 
 # ------------------------------------------------------------------ helpers
-@pytest.fixture
-def versions(tmp_path: Path) -> tuple[Path, Path]:
-    roots = []
-    for side in ("old", "new"):
-        folder = tmp_path / side
-        folder.mkdir()
-        for name in FILES:
-            shutil.copy(ROOT / "rules" / name, folder / name)
-        roots.append(folder / "kareo.policy")
-    return roots[0], roots[1]
-
-
-def block(text: str, clause_id: str) -> re.Match[str]:
-    found = re.search(rf"^\w+ {re.escape(clause_id)}\n.*?^end\n", text, re.S | re.M)
-    assert found is not None, f"no clause `{clause_id}`"
-    return found
-
-
-def edit(path: Path, clause_id: str, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    found = block(text, clause_id)
-    assert old in found.group(0), f"{old!r} is not in `{clause_id}`"
-    path.write_text(text[:found.start()] + found.group(0).replace(old, new, 1)
-                    + text[found.end():], encoding="utf-8")
+# the Kareo copies and the clause edits are test_diff_kareo's, shared
+block, edit = clause_block, edit_clause
 
 
 def delete(path: Path, clause_id: str) -> None:
