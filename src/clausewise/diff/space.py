@@ -70,6 +70,14 @@ class Point:
     cause: tuple[str, ...] = ()  # the clauses that behave differently here ("header": scope)
 
 
+def required_dims(kind: str) -> tuple[str, ...]:
+    """The dimensions every valid action of `kind` gives (so "absent" is no value of
+    them): its data, the right exercised, and the recipient of a use or keeping (one
+    that names none is our own, first_party)."""
+    required = ("category",) if kind in DATA_ACTIONS else ("right",) if kind == "exercise" else ()
+    return required + (("recipient",) if kind in OUR_OWN_UNLESS_SAID else ())
+
+
 def rules_for(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> list[Rule]:
     rules: list[Rule] = []
     for side, policy in enumerate(sides):
@@ -225,9 +233,7 @@ def points(kind: str, sides: tuple[CompiledPolicy, CompiledPolicy]) -> Iterator[
     rules = rules_for(kind, sides)
     vocabs = (sides[0].vocabulary, sides[1].vocabulary)
     dims = DIMENSIONS[kind]
-    required = ("category",) if kind in DATA_ACTIONS else ("right",) if kind == "exercise" else ()
-    if kind in OUR_OWN_UNLESS_SAID:  # a use that names no recipient is ours: never absent
-        required += ("recipient",)
+    required = required_dims(kind)
     # each rule's decisive content as a small int, so leaves compare cheaply
     interned: dict[tuple[object, ...], int] = {}
     key_ids = [interned.setdefault(_semantic_key(rule), len(interned)) for rule in rules]

@@ -77,7 +77,7 @@ def _walk_kind(compiled: CompiledPolicy, kind: str, stats: dict[str, _Stats]) ->
     scope_bit = len(rules) - 1 if scoped else None
     vocabs = (compiled.vocabulary, compiled.vocabulary)
     dims = space.DIMENSIONS[kind]
-    required = ("category",) if kind in DATA_ACTIONS else ("right",) if kind == "exercise" else ()
+    required = space.required_dims(kind)
     classes = [space._classes(dim, rules, vocabs, required) for dim in dims]
     thresholds = space._thresholds(rules)
     permit_bits = [b for b, r in enumerate(rules) if r.role == "permit"]
